@@ -1,0 +1,44 @@
+"""Input checks that turn a user's mistake into a clear ValueError.
+
+Every public function of rmc_lib checks what a user can get wrong (shapes,
+sizes, NaN) before doing any arithmetic, so that the error names the
+argument, what was expected and what came, instead of a numpy broadcasting
+error three calls deep.
+"""
+
+import numpy as np
+
+
+def check_positive_int(name, value):
+    """Raise ValueError unless `value` is an integer >= 1."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def check_array(name, x, ndim=None, last_dim=None, finite=False):
+    """Check an array argument and return it as an np.ndarray.
+
+    ndim: the number of axes expected (an int or a tuple of allowed ints).
+    last_dim: the size expected for the last axis.
+    finite: if True, NaN and inf are refused.
+    """
+    x = np.asarray(x)
+    if not np.issubdtype(x.dtype, np.number):
+        raise ValueError(f"{name} must hold numbers, got an array of dtype {x.dtype}")
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+        if x.ndim not in allowed:
+            wanted = " or ".join(str(n) for n in allowed)
+            raise ValueError(f"{name} must have {wanted} axes, got shape {x.shape} ({x.ndim} axes)")
+    if last_dim is not None and (x.ndim == 0 or x.shape[-1] != last_dim):
+        raise ValueError(f"{name} must have last axis of size {last_dim}, got shape {x.shape}")
+    if finite and not np.all(np.isfinite(x)):
+        raise ValueError(f"{name} contains NaN or inf")
+    return x
+
+
+def check_same_shape(name_a, a, name_b, b):
+    """Raise ValueError unless arrays a and b have the same shape."""
+    if np.shape(a) != np.shape(b):
+        raise ValueError(f"{name_b} must have the shape of {name_a} {np.shape(a)}, got {np.shape(b)}")

@@ -1,0 +1,83 @@
+"""Set up the series and run it, on Windows, macOS and Linux alike.
+
+    python run.py lab     set up if needed, then start JupyterLab on notebooks/
+    python run.py test    set up if needed, then run every test (unit tests,
+                          gradient checks, and every notebook under nbval)
+    python run.py setup   only set up
+
+Setting up means: a virtual environment in .venv/ inside this checkout, with
+rmc_lib installed in editable mode together with its test extras. It is
+done once, and again only when pyproject.toml changes (or the Python that
+made .venv is gone). Any step that fails stops the script with its error.
+
+Extra arguments after `test` go to pytest, e.g. `python run.py test -k attention`.
+Uses only the standard library, so it runs before anything is installed.
+"""
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+STAMP = VENV / "rmc_lib-installed.txt"
+
+NBVAL_ARGS = [
+    "--nbval",
+    "--nbval-current-env",
+    "--nbval-sanitize-with", "tests/nbval_sanitize.cfg",
+    "--nbval-cell-timeout", "300",
+]
+
+
+def venv_python():
+    if os.name == "nt":
+        return VENV / "Scripts" / "python.exe"
+    return VENV / "bin" / "python"
+
+
+def run(step, command):
+    """Run one step; on failure say which step failed and stop."""
+    print(f"[run.py] {step}: {' '.join(str(c) for c in command)}", flush=True)
+    result = subprocess.run([str(c) for c in command], cwd=ROOT)
+    if result.returncode != 0:
+        sys.exit(f"[run.py] FAILED: {step} (exit code {result.returncode})")
+
+
+def wanted_stamp():
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    return f"pyproject.toml sha256 {digest}\npython {sys.version.split()[0]}\n"
+
+
+def setup():
+    """Create .venv and install rmc_lib[dev] into it, unless that is already done."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"[run.py] Python 3.11 or newer is needed, this is {sys.version.split()[0]}")
+    python = venv_python()
+    if STAMP.exists() and python.exists() and STAMP.read_text() == wanted_stamp():
+        print("[run.py] environment is up to date (.venv)", flush=True)
+        return python
+    if not python.exists():
+        run("create the virtual environment", [sys.executable, "-m", "venv", VENV])
+    run("upgrade pip", [python, "-m", "pip", "install", "--upgrade", "pip"])
+    run("install rmc_lib and its dependencies", [python, "-m", "pip", "install", "-e", ".[dev]"])
+    STAMP.write_text(wanted_stamp())
+    return python
+
+
+def main(argv):
+    commands = ("setup", "lab", "test")
+    if not argv or argv[0] not in commands:
+        sys.exit(__doc__)
+    command, extra = argv[0], argv[1:]
+    python = setup()
+    if command == "lab":
+        run("start JupyterLab", [python, "-m", "jupyter", "lab", "--notebook-dir", ROOT / "notebooks", *extra])
+    elif command == "test":
+        run("run the tests", [python, "-m", "pytest", "tests", "notebooks", *NBVAL_ARGS, *extra])
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
