@@ -85,6 +85,7 @@ class RelationalMemory:
             raise ValueError(f"dtype must be float32 or float64, got {self.dtype}")
         self.mem_size = self.head_size * self.num_heads
         self.gate_size = gate_size(gate_style, self.mem_size)
+        self.output_size = self.mem_slots * self.mem_size
         rng = np.random.default_rng() if rng is None else rng
         self.params = {name: self._init_param(rng, name, shape)
                        for name, shape in self.param_shapes().items()}

@@ -1,0 +1,72 @@
+"""A recurrent core with a readout head: one model class for sequence
+classification, whichever core (RelationalMemory, LSTM, RelationalRNN).
+
+    outputs, _, _ = core.forward(x)              [B, T, core.output_size]
+    logits = MLP(outputs[:, -1])                 Linear(hidden) - ReLU - Linear(classes)
+    loss   = softmax cross-entropy(logits, labels)
+
+For the RMC the last output is the flattened final memory; for the LSTM it
+is the last hidden state.
+"""
+
+import numpy as np
+
+from .checks import check_positive_int
+from .layers import (mlp_backward, mlp_forward, softmax_cross_entropy_backward,
+                     softmax_cross_entropy_forward)
+from .rmc import truncated_normal
+
+
+class SequenceClassifier:
+    """core + readout head. Parameters: 'core.*' (the core's own names) and
+    'head.0.W' [core.output_size, hidden], 'head.0.b', 'head.1.W'
+    [hidden, num_classes], 'head.1.b'. Arrays are shared with the core, so
+    update them in place (as rmc_lib's optimisers do)."""
+
+    def __init__(self, core, num_classes, head_hidden=128, rng=None):
+        self.core = core
+        self.num_classes = check_positive_int("num_classes", num_classes)
+        self.head_hidden = check_positive_int("head_hidden", head_hidden)
+        rng = np.random.default_rng() if rng is None else rng
+        dtype, n_in = core.dtype, core.output_size
+        self.dtype = dtype
+        self.params = {f"core.{k}": v for k, v in core.params.items()}
+        self.params.update({
+            "head.0.W": truncated_normal(rng, (n_in, head_hidden), 1 / np.sqrt(n_in), dtype),
+            "head.0.b": np.zeros(head_hidden, dtype=dtype),
+            "head.1.W": truncated_normal(rng, (head_hidden, num_classes), 1 / np.sqrt(head_hidden), dtype),
+            "head.1.b": np.zeros(num_classes, dtype=dtype),
+        })
+
+    def num_params(self):
+        return sum(p.size for p in self.params.values())
+
+    def _head(self):
+        p = self.params
+        return [p["head.0.W"], p["head.1.W"]], [p["head.0.b"], p["head.1.b"]]
+
+    def logits(self, x):
+        """x: [B, T, D] -> (logits [B, num_classes], cache)."""
+        outputs, _, core_cache = self.core.forward(x)
+        logits, head_cache = mlp_forward(outputs[:, -1], *self._head())
+        return logits, (core_cache, head_cache, outputs.shape)
+
+    def predict(self, x):
+        """The most likely class of each sequence, [B]."""
+        return self.logits(x)[0].argmax(axis=1)
+
+    def loss_and_grads(self, x, labels):
+        """Mean cross-entropy and its gradient for every parameter.
+
+        Returns (loss, grads, logits); grads has the keys of `params`.
+        """
+        logits, (core_cache, head_cache, out_shape) = self.logits(x)
+        loss, loss_cache = softmax_cross_entropy_forward(logits, labels)
+        d_logits = softmax_cross_entropy_backward(1.0, loss_cache)
+        d_last, dWs, dbs = mlp_backward(d_logits, head_cache)
+        d_outputs = np.zeros(out_shape, dtype=self.dtype)
+        d_outputs[:, -1] = d_last          # only the last output reaches the head
+        core_grads, _, _ = self.core.backward(d_outputs, None, core_cache)
+        grads = {f"core.{k}": v for k, v in core_grads.items()}
+        grads.update({"head.0.W": dWs[0], "head.0.b": dbs[0], "head.1.W": dWs[1], "head.1.b": dbs[1]})
+        return loss, grads, logits
