@@ -58,9 +58,12 @@ def gates_forward(x_proj, memory, W_gi, b_gi, W_gm, b_gm, input_bias=0.0, forget
             f"x_proj must have shape [B, F] = [{memory.shape[0]}, {memory.shape[2]}] "
             f"to match memory {memory.shape}, got {x_proj.shape}"
         )
+    W_gi = check_array("W_gi", W_gi, ndim=2)
     W_gm = check_array("W_gm", W_gm, ndim=2)
     if W_gm.shape[1] % 2:
         raise ValueError(f"W_gm must have an even number of columns (input and forget gate), got {W_gm.shape}")
+    if W_gi.shape != W_gm.shape:
+        raise ValueError(f"W_gi must have the shape of W_gm {W_gm.shape}, got {W_gi.shape}")
     tanh_mem = np.tanh(memory)
     from_input, in_cache = linear_forward(x_proj, W_gi, b_gi)      # [B, 2g]
     from_memory, mem_cache = linear_forward(tanh_mem, W_gm, b_gm)  # [B, N, 2g]

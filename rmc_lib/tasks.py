@@ -34,3 +34,91 @@ def nth_farthest_index(vectors, reference, n):
     order = np.argsort(-distances, axis=1, kind="stable")
     result = order[np.arange(B), n - 1]
     return result if batched else int(result[0])
+
+
+def one_hot(indices, size, dtype=np.float64):
+    """[..., size] with a 1 at each index."""
+    return np.eye(size, dtype=dtype)[indices]
+
+
+class NthFarthest:
+    """The Nth-farthest task (Santoro et al. 2018, appendix A.1).
+
+    Each example is a sequence of `num_objects` vectors of `num_features`
+    values drawn uniformly from [-1, 1]. The objects get ids, a random
+    permutation of 0..num_objects-1. Step t feeds
+
+        [vector_t ; one_hot(id_t) ; one_hot(n - 1) ; one_hot(m)]
+
+    where n says which farthest to find (n = 1: the farthest) and m is the id
+    of the reference object; n and m are the same at every step. The label is
+    the id of the n-th farthest object from the reference (Euclidean
+    distance; the reference itself, at distance 0, is the num_objects-th).
+
+    n_choices: the values n may take (default: all of 1..num_objects, as in
+    the paper). When only one value is allowed its one-hot is left out of the
+    input, since it carries no information: `NthFarthest(4, 4, n_choices=(1,))`
+    is the "farthest from the reference" task, 12 inputs per step.
+    """
+
+    def __init__(self, num_objects=8, num_features=16, n_choices=None):
+        if not isinstance(num_objects, (int, np.integer)) or num_objects < 2:
+            raise ValueError(f"num_objects must be an integer >= 2, got {num_objects!r}")
+        if not isinstance(num_features, (int, np.integer)) or num_features < 1:
+            raise ValueError(f"num_features must be a positive integer, got {num_features!r}")
+        self.num_objects = int(num_objects)
+        self.num_features = int(num_features)
+        if n_choices is None:
+            n_choices = range(1, self.num_objects + 1)
+        self.n_choices = tuple(int(n) for n in n_choices)
+        if not self.n_choices or any(n < 1 or n > self.num_objects for n in self.n_choices):
+            raise ValueError(f"n_choices must be values in [1, {self.num_objects}], got {n_choices!r}")
+        self.include_n = len(self.n_choices) > 1
+        self.input_size = self.num_features + self.num_objects * (3 if self.include_n else 2)
+        self.num_classes = self.num_objects
+        self.seq_len = self.num_objects
+
+    def config(self):
+        return dict(num_objects=self.num_objects, num_features=self.num_features,
+                    n_choices=list(self.n_choices))
+
+    def sample(self, batch_size, rng, return_details=False):
+        """A batch: x [B, num_objects, input_size], labels [B] (ints).
+
+        With return_details, also a dict of vectors [B, K, F], ids [B, K],
+        n [B], reference [B] (the reference's position in the sequence) and
+        reference_id [B] (its id, m).
+        """
+        B, K, F = batch_size, self.num_objects, self.num_features
+        vectors = rng.uniform(-1, 1, size=(B, K, F))
+        ids = rng.permuted(np.tile(np.arange(K), (B, 1)), axis=1)
+        n = rng.choice(np.array(self.n_choices), size=B)
+        reference = rng.integers(0, K, size=B)
+        target_position = nth_farthest_index(vectors, reference, n)
+        labels = ids[np.arange(B), target_position]
+        reference_id = ids[np.arange(B), reference]
+        parts = [vectors, one_hot(ids, K)]
+        if self.include_n:
+            parts.append(np.broadcast_to(one_hot(n - 1, K)[:, None], (B, K, K)))
+        parts.append(np.broadcast_to(one_hot(reference_id, K)[:, None], (B, K, K)))
+        x = np.concatenate(parts, axis=-1)
+        if return_details:
+            details = dict(vectors=vectors, ids=ids, n=n, reference=reference,
+                           reference_id=reference_id, target_position=target_position)
+            return x, labels, details
+        return x, labels
+
+    def test_set(self, size=2000, seed=12345):
+        """A fixed held-out set: the same `size` examples for the same seed,
+        drawn from a generator of its own (never the training stream)."""
+        return self.sample(size, np.random.default_rng([seed, 999]))
+
+
+TASKS = {"nth-farthest": NthFarthest}
+
+
+def make_task(name, **kwargs):
+    """A task by its command-line name, e.g. make_task('nth-farthest', num_objects=4)."""
+    if name not in TASKS:
+        raise ValueError(f"task must be one of {sorted(TASKS)}, got {name!r}")
+    return TASKS[name](**kwargs)

@@ -84,3 +84,10 @@ def test_gates_reject_mismatched_input(rng):
     a["x_proj"] = a["x_proj"][:, :3]
     with pytest.raises(ValueError, match=r"x_proj must have shape \[B, F\] = \[2, 4\]"):
         gates.gates_forward(**a)
+
+
+def test_gates_reject_mismatched_gate_widths(rng):
+    a = make_gate_arrays(rng)
+    a["W_gi"] = a["W_gi"][:, :6]
+    with pytest.raises(ValueError, match=r"W_gi must have the shape of W_gm \(4, 8\), got \(4, 6\)"):
+        gates.gates_forward(**a)

@@ -43,3 +43,54 @@ def test_nth_farthest_index_batched_matches_loop(rng):
 def test_nth_farthest_index_rejects_bad_n():
     with pytest.raises(ValueError, match=r"n must lie in \[1, 2\]"):
         nth_farthest_index(np.zeros((2, 3)), 0, 0)
+
+
+from rmc_lib.tasks import NthFarthest, make_task
+
+
+def test_nth_farthest_inputs_follow_the_paper(rng):
+    task = NthFarthest(8, 16)
+    assert task.input_size == 40  # the paper: 16 features + 3 one-hots of 8
+    x, labels, d = task.sample(50, rng, return_details=True)
+    assert x.shape == (50, 8, 40) and labels.shape == (50,)
+    np.testing.assert_array_equal(x[..., :16], d["vectors"])
+    np.testing.assert_array_equal(x[..., 16:24].argmax(-1), d["ids"])
+    np.testing.assert_array_equal(x[..., 24:32].argmax(-1), d["n"][:, None] - 1 + 0 * d["ids"])
+    np.testing.assert_array_equal(x[..., 32:40].argmax(-1), d["reference_id"][:, None] + 0 * d["ids"])
+    for b in range(50):
+        assert sorted(d["ids"][b]) == list(range(8))
+        v, ref, n = d["vectors"][b], d["reference"][b], d["n"][b]
+        dist = np.linalg.norm(v - v[ref], axis=1)
+        assert labels[b] == d["ids"][b][np.argsort(-dist)[n - 1]]
+        assert d["reference_id"][b] == d["ids"][b][ref]
+
+
+def test_farthest_from_reference_task_omits_n(rng):
+    task = NthFarthest(4, 4, n_choices=(1,))
+    assert task.input_size == 12
+    x, labels, d = task.sample(100, rng, return_details=True)
+    assert np.all(d["n"] == 1)
+    # the label is never the reference itself, and classes are balanced-ish
+    assert np.all(labels != d["reference_id"])
+    assert set(np.unique(labels)) == {0, 1, 2, 3}
+
+
+def test_test_set_is_fixed_and_separate_from_training(rng):
+    task = NthFarthest(4, 4)
+    x1, y1 = task.test_set(100)
+    x2, y2 = task.test_set(100)
+    np.testing.assert_array_equal(x1, x2)
+    np.testing.assert_array_equal(y1, y2)
+    x3, _ = task.test_set(100, seed=1)
+    assert not np.array_equal(x1, x3)
+    x4, _ = task.sample(100, np.random.default_rng(12345))
+    assert not np.array_equal(x1, x4)
+
+
+def test_task_arguments_are_checked():
+    with pytest.raises(ValueError, match="num_objects must be an integer >= 2"):
+        NthFarthest(1, 4)
+    with pytest.raises(ValueError, match=r"n_choices must be values in \[1, 4\]"):
+        NthFarthest(4, 4, n_choices=(0,))
+    with pytest.raises(ValueError, match="task must be one of"):
+        make_task("copy")

@@ -1,0 +1,474 @@
+"""Figures and the bias widget for the gating lesson (notebook 02).
+
+Two kinds of functions live here:
+
+* computations, which return plain numpy arrays and are what the tests
+  check: `retention_curve`, `written_weight_curve`, `bias_view_data`,
+  `crossing_time`, `init_gate_params`, `simulation_inputs`,
+  `simulate_memory`;
+* views, which draw those arrays: `plot_sigmoid`, `plot_retention`,
+  `plot_half_life`, `plot_gate_heatmaps`, `plot_simulation`,
+  `plot_bias_view` and the widget `bias_widget`. Each takes optional axes
+  to draw into and returns the matplotlib figure (or the widget).
+
+The widget and the static figure beside it in the notebook call the same
+`plot_bias_view`, so what GitHub shows is what the sliders show.
+"""
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .checks import check_positive_int
+from .gates import check_gate_style, gate_size, gated_update_forward, gates_forward, half_life
+from .layers import sigmoid
+from .memory import initial_memory
+
+#: The forget biases the lesson compares (Sonnet's default is 1).
+FORGET_BIASES = (-1.0, 0.0, 1.0, 2.0, 3.0)
+
+
+def _figure_and_axes(ax, figsize):
+    """Use the caller's axes if given, otherwise make a new figure."""
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize)
+        return fig, ax
+    return ax.figure, ax
+
+
+def _figure_and_axes_list(axes, count, figsize):
+    """Use the caller's list of `count` axes, otherwise a 1 x count figure."""
+    if axes is None:
+        fig, axes = plt.subplots(1, count, figsize=figsize)
+        return fig, list(np.atleast_1d(axes))
+    axes = list(np.ravel(axes))
+    if len(axes) != count:
+        raise ValueError(f"axes must hold {count} axes, got {len(axes)}")
+    return axes[0].figure, axes
+
+
+# ----------------------------------------------------------------------------
+# What a constant bias does when nothing else moves the gates
+# ----------------------------------------------------------------------------
+
+def retention_curve(forget_bias, steps=50):
+    """How much of M_0 is left after t steps when only the bias sets the gates.
+
+    With every gate weight zero and the input gate shut, the update is
+    M_t = f * M_{t-1} with f = sigmoid(forget_bias), so M_t = f**t * M_0.
+    Returns f**t for t = 0, 1, ..., steps (shape [steps + 1]).
+    """
+    steps = check_positive_int("steps", steps)
+    f = float(sigmoid(forget_bias))
+    return f ** np.arange(steps + 1, dtype=np.float64)
+
+
+def written_weight_curve(forget_bias, input_bias, steps=50):
+    """Weight of a constant proposal tanh(M~) in M_t, starting from M_0 = 0.
+
+    With every gate weight zero, i = sigmoid(input_bias) and
+    f = sigmoid(forget_bias) at every step, and if attention proposes the
+    same tanh(M~) = c each step then M_t = w_t * c with
+        w_t = i * (1 + f + ... + f**(t-1)) = i * (1 - f**t) / (1 - f).
+    w_t grows towards i / (1 - f): unlike a probability it can exceed 1,
+    since nothing bounds the RMC's memory. Returns w_t for t = 0..steps.
+    """
+    steps = check_positive_int("steps", steps)
+    i = float(sigmoid(input_bias))
+    powers = retention_curve(forget_bias, steps)
+    # A running sum of f**s, not the closed form: f can round to exactly 1.
+    return i * np.concatenate([[0.0], np.cumsum(powers[:-1])])
+
+
+def bias_view_data(forget_bias, input_bias, steps=50):
+    """Everything the bias view draws, for zero gate weights.
+
+    Returns a dict with
+      'steps'       t = 0..steps,
+      'retention'   f**t, the part of M_0 still in M_t (`retention_curve`),
+      'written'     the weight of a constant proposal (`written_weight_curve`),
+      'forget_gate' f = sigmoid(forget_bias), the fraction kept per step,
+      'input_gate'  i = sigmoid(input_bias), the fraction of tanh(M~) written per step,
+      'half_life'   log(1/2) / log(f), in steps (inf if f rounds to 1).
+    """
+    f = float(sigmoid(forget_bias))
+    i = float(sigmoid(input_bias))
+    life = float(half_life(f)) if f < 1.0 else np.inf
+    return {
+        "forget_bias": float(forget_bias),
+        "input_bias": float(input_bias),
+        "steps": np.arange(check_positive_int("steps", steps) + 1),
+        "retention": retention_curve(forget_bias, steps),
+        "written": written_weight_curve(forget_bias, input_bias, steps),
+        "forget_gate": f,
+        "input_gate": i,
+        "half_life": life,
+    }
+
+
+def crossing_time(curve, level=0.5):
+    """First time a decreasing curve (sampled at t = 0, 1, ...) falls to `level`.
+
+    Between the two samples around the crossing the curve is taken to decay
+    geometrically (linear interpolation of its logarithm), so for
+    curve = f**t the answer is exactly `half_life(f)` when level = 0.5.
+    Returns nan if the curve never falls to `level`.
+    """
+    curve = np.asarray(curve, dtype=np.float64)
+    if curve.ndim != 1 or curve.size < 2:
+        raise ValueError(f"curve must be a 1-d array of at least 2 samples, got shape {curve.shape}")
+    if not 0 < level < curve[0]:
+        raise ValueError(f"level must lie between 0 and curve[0] = {curve[0]:.4g}, got {level!r}")
+    below = np.nonzero(curve <= level)[0]
+    if below.size == 0:
+        return np.nan
+    k = int(below[0])
+    hi, lo = np.log(curve[k - 1]), np.log(max(curve[k], np.finfo(float).tiny))
+    return float(k - 1 + (hi - np.log(level)) / (hi - lo))
+
+
+# ----------------------------------------------------------------------------
+# Static figures
+# ----------------------------------------------------------------------------
+
+def plot_sigmoid(ax=None, mark=(0.0, 1.0)):
+    """The sigmoid as a soft switch, with its slope, for x in [-8, 8].
+
+    `mark`: pre-activations to mark on the curve (by default 0, where a gate
+    is half open, and 1, Sonnet's default forget bias).
+    """
+    fig, ax = _figure_and_axes(ax, (6.4, 3.6))
+    x = np.linspace(-8, 8, 401)
+    s = sigmoid(x)
+    ax.plot(x, s, color="C0", lw=2, label=r"$\sigma(x)$")
+    ax.plot(x, s * (1 - s), color="C1", lw=1.5, ls="--", label=r"slope $\sigma(x)(1-\sigma(x))$")
+    for m in mark:
+        v = float(sigmoid(m))
+        ax.plot([m], [v], "o", color="C3")
+        ax.annotate(f"σ({m:g}) = {v:.3f}", (m, v), xytext=(10, -14), textcoords="offset points")
+    ax.axhline(0, color="0.7", lw=0.8)
+    ax.axhline(1, color="0.7", lw=0.8)
+    ax.text(-7.8, 0.06, "closed: lets ~0 through", fontsize=9)
+    ax.text(7.8, 0.90, "open: lets ~all through", fontsize=9, ha="right")
+    ax.set_xlabel("pre-activation x")
+    ax.set_ylabel("gate value")
+    ax.set_title("The sigmoid: a soft, differentiable switch")
+    ax.set_ylim(-0.05, 1.05)
+    ax.legend(loc="center left")
+    fig.tight_layout()
+    return fig
+
+
+def plot_retention(forget_biases=FORGET_BIASES, steps=50, ax=None):
+    """Retention f**t of M_0 over `steps` steps, one line per forget bias.
+
+    The gates are set by the bias alone (zero weights, input gate shut);
+    each line's half-life is marked where it crosses 1/2.
+    """
+    fig, ax = _figure_and_axes(ax, (7.0, 4.0))
+    for k, b in enumerate(forget_biases):
+        data = bias_view_data(b, 0.0, steps)
+        ax.plot(data["steps"], data["retention"], color=f"C{k}", lw=2,
+                label=f"forget_bias = {b:g}: f = {data['forget_gate']:.3f}, half-life {data['half_life']:.1f}")
+        if data["half_life"] <= steps:
+            ax.plot([data["half_life"]], [0.5], "o", color=f"C{k}")
+    ax.axhline(0.5, color="0.5", lw=0.8, ls=":")
+    ax.set_xlim(0, steps)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("time step t")
+    ax.set_ylabel(r"retention $f^{\,t}$ (share of $M_0$ left)")
+    ax.set_title("How long a memory lasts: input gate shut, gates set by the bias")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_half_life(forget_biases=None, ax=None, mark=FORGET_BIASES):
+    """Half-life (steps) against forget bias, on a log scale.
+
+    Also draws the large-bias approximation ln(2) * e**b: for large b,
+    log f = -log(1 + e**-b) is close to -e**-b, so the half-life grows
+    exponentially with the bias.
+    """
+    if forget_biases is None:
+        forget_biases = np.linspace(-3, 6, 181)
+    fig, ax = _figure_and_axes(ax, (6.4, 3.8))
+    b = np.asarray(forget_biases, dtype=np.float64)
+    lives = half_life(sigmoid(b))
+    ax.semilogy(b, lives, color="C0", lw=2, label=r"half-life $\log\frac{1}{2} / \log \sigma(b)$")
+    ax.semilogy(b, np.log(2) * np.exp(b), color="C1", ls="--", lw=1.2, label=r"$\ln 2 \cdot e^{b}$ (large $b$)")
+    for m in mark:
+        ax.plot([m], [half_life(sigmoid(m))], "o", color="C3")
+    ax.set_xlabel("forget_bias b")
+    ax.set_ylabel("half-life (steps, log scale)")
+    ax.set_title("Half-life of a memory against the forget bias")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def plot_gate_heatmaps(gates_by_style, batch_index=0, axes=None):
+    """Heatmaps of the input and forget gates, [N slots x g], for each gate style.
+
+    gates_by_style: {style: (input_gate, forget_gate)}, each [B, N, g] as
+    returned by `gates.gates_forward`. One row per gate, one column per
+    style (column widths follow g), a shared colour scale from 0 to 1.
+    axes: optional 2-d array [2, number of styles] of axes to draw into.
+    """
+    styles = list(gates_by_style)
+    if axes is None:
+        widths = [max(gates_by_style[s][0].shape[-1], 6) for s in styles]
+        fig, axes = plt.subplots(2, len(styles), figsize=(9.5, 5.0), squeeze=False,
+                                 gridspec_kw={"width_ratios": widths}, layout="constrained")
+    else:
+        axes = np.asarray(axes).reshape(2, len(styles))
+        fig = axes[0, 0].figure
+    image = None
+    for col, style in enumerate(styles):
+        for row, (name, gate) in enumerate(zip(["input gate i", "forget gate f"], gates_by_style[style])):
+            values = np.asarray(gate)[batch_index]
+            ax = axes[row, col]
+            image = ax.imshow(values, vmin=0, vmax=1, cmap="viridis", aspect="auto", interpolation="nearest")
+            N, g = values.shape
+            ax.set_title(f"'{style}' style\n{name}  [{N} x {g}]", fontsize=10)
+            ax.set_ylabel("memory slot")
+            ax.set_yticks(range(N))
+            ax.set_xlabel("memory feature" if g > 1 else "one gate\nper slot")
+            if g == 1:
+                ax.set_xticks([0])
+    fig.colorbar(image, ax=list(np.ravel(axes)), label="gate value", shrink=0.9)
+    fig.suptitle("The same input and memory, gated two ways")
+    return fig
+
+
+# ----------------------------------------------------------------------------
+# A simulation with random weights, inputs and proposals
+# ----------------------------------------------------------------------------
+
+def init_gate_params(rng, mem_size, gate_style="unit", weight_std=None):
+    """The two gate projections, initialised as Sonnet does.
+
+    Weights from a normal truncated at two standard deviations with
+    std = 1 / sqrt(fan_in) (unless `weight_std` is given), biases zero.
+    Returns {'W_gi': [F, 2g], 'b_gi': [2g], 'W_gm': [F, 2g], 'b_gm': [2g]}
+    (Sonnet: `linear_2` and `linear_3` when num_blocks = 1).
+    """
+    check_gate_style(gate_style)
+    if gate_style is None:
+        raise ValueError("gate_style=None has no gates and so no gate parameters")
+    mem_size = check_positive_int("mem_size", mem_size)
+    g = gate_size(gate_style, mem_size)
+    std = 1.0 / np.sqrt(mem_size) if weight_std is None else float(weight_std)
+
+    def truncated(shape):
+        z = rng.normal(size=shape)
+        bad = np.abs(z) > 2
+        while bad.any():
+            z[bad] = rng.normal(size=int(bad.sum()))
+            bad = np.abs(z) > 2
+        return std * z
+
+    return {"W_gi": truncated((mem_size, 2 * g)), "b_gi": np.zeros(2 * g),
+            "W_gm": truncated((mem_size, 2 * g)), "b_gm": np.zeros(2 * g)}
+
+
+def simulation_inputs(rng, steps=50, batch_size=16, mem_slots=4, mem_size=32,
+                      gate_style="unit", weight_std=None):
+    """Random gate weights, projected inputs x'_t and proposals M~_t for a run.
+
+    Draw them once and pass them to `simulate_memory` for several biases,
+    so that every bias sees the same weights and the same sequence.
+    Returns {'params': (init_gate_params), 'x_proj': [T, B, F] ~ N(0, 1),
+    'candidates': [T, B, N, F] ~ N(0, 1)}.
+    """
+    steps = check_positive_int("steps", steps)
+    batch_size = check_positive_int("batch_size", batch_size)
+    mem_slots = check_positive_int("mem_slots", mem_slots)
+    return {
+        "params": init_gate_params(rng, mem_size, gate_style, weight_std),
+        "x_proj": rng.normal(size=(steps, batch_size, mem_size)),
+        "candidates": rng.normal(size=(steps, batch_size, mem_slots, mem_size)),
+    }
+
+
+def simulate_memory(forget_bias, input_bias, inputs):
+    """Run the gated update M_t = i * tanh(M~_t) + f * M_{t-1} from Sonnet's M_0.
+
+    inputs: from `simulation_inputs`. The gates come from
+    `gates.gates_forward` (so they depend on x'_t and on tanh(M_{t-1})) and
+    the update from `gates.gated_update_forward`. Unrolling the update, the
+    part of M_t that is M_0 carried along is (f_t * ... * f_1) * M_0.
+
+    Returns a dict of arrays over t = 0..T:
+      'traced'       ||(f_t ... f_1) * M_0|| / ||M_0||, the share of M_0 kept,
+      'correlation'  correlation of M_t with M_0 (per sequence, averaged),
+      'rms'          root mean square of M_t's entries,
+      'input_gate', 'forget_gate'  the mean gate values (nan at t = 0);
+    and 'memory', the final M_T [B, N, F], plus the two biases.
+    """
+    p = inputs["params"]
+    x_proj, candidates = inputs["x_proj"], inputs["candidates"]
+    T, B, N, F = candidates.shape
+    memory = initial_memory(B, N, F)
+    m0 = memory.copy()
+    kept = np.ones((B, N, p["W_gm"].shape[1] // 2))   # running product of forget gates
+    out = {name: np.full(T + 1, np.nan) for name in ["traced", "correlation", "rms", "input_gate", "forget_gate"]}
+
+    def record(t, memory, kept):
+        out["traced"][t] = np.linalg.norm(kept * m0) / np.linalg.norm(m0)
+        a = memory.reshape(B, -1) - memory.reshape(B, -1).mean(axis=1, keepdims=True)
+        b = m0.reshape(B, -1) - m0.reshape(B, -1).mean(axis=1, keepdims=True)
+        out["correlation"][t] = np.mean((a * b).sum(1) / np.sqrt((a * a).sum(1) * (b * b).sum(1)))
+        out["rms"][t] = np.sqrt(np.mean(memory ** 2))
+
+    record(0, memory, kept)
+    for t in range(T):
+        (i, f), _ = gates_forward(x_proj[t], memory, p["W_gi"], p["b_gi"], p["W_gm"], p["b_gm"],
+                                  input_bias=input_bias, forget_bias=forget_bias)
+        memory, _ = gated_update_forward(candidates[t], memory, i, f)
+        kept = kept * f
+        out["input_gate"][t + 1] = i.mean()
+        out["forget_gate"][t + 1] = f.mean()
+        record(t + 1, memory, kept)
+    out.update(memory=memory, forget_bias=float(forget_bias), input_bias=float(input_bias))
+    return out
+
+
+_QUANTITY_LABELS = {
+    "traced": (r"share of $M_0$ kept, $\|f_t\cdots f_1 \odot M_0\| / \|M_0\|$", "What is left of $M_0$"),
+    "correlation": (r"corr($M_t$, $M_0$)", "How recognisable $M_0$ still is"),
+    "rms": (r"RMS of $M_t$", "How large the memory grows"),
+    "input_gate": ("mean input gate i", "Mean input gate"),
+    "forget_gate": ("mean forget gate f", "Mean forget gate"),
+}
+
+
+def plot_simulation(results, vary="forget_bias", quantities=("traced", "correlation"), axes=None, ideal=True):
+    """Curves from `simulate_memory`, one line per run, one panel per quantity.
+
+    results: list of dicts from `simulate_memory`; vary: 'forget_bias' or
+    'input_bias', the bias named in the legend. With ideal=True the panel
+    'traced' also shows, dashed, the zero-weight curve f**t for each
+    forget bias (`retention_curve`).
+    """
+    if vary not in ("forget_bias", "input_bias"):
+        raise ValueError(f"vary must be 'forget_bias' or 'input_bias', got {vary!r}")
+    fig, axes = _figure_and_axes_list(axes, len(quantities), (5.2 * len(quantities), 3.9))
+    for ax, quantity in zip(axes, quantities):
+        if quantity not in _QUANTITY_LABELS:
+            raise ValueError(f"quantity must be one of {sorted(_QUANTITY_LABELS)}, got {quantity!r}")
+        for k, res in enumerate(results):
+            t = np.arange(res[quantity].size)
+            ax.plot(t, res[quantity], color=f"C{k}", lw=2, label=f"{vary} = {res[vary]:g}")
+            if ideal and quantity == "traced":
+                ax.plot(t, retention_curve(res["forget_bias"], t.size - 1), color=f"C{k}", lw=1, ls="--")
+        ylabel, title = _QUANTITY_LABELS[quantity]
+        ax.set_xlabel("time step t")
+        ax.set_ylabel(ylabel)
+        ax.set_title(title)
+        ax.set_xlim(0, t.size - 1)
+        if quantity == "traced" and ideal:
+            ax.plot([], [], color="k", lw=1, ls="--", label=r"zero weights: $\sigma(b)^t$")
+        if quantity in ("traced", "correlation"):
+            ax.axhline(0, color="0.7", lw=0.8)
+    axes[0].legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+# ----------------------------------------------------------------------------
+# The bias view and its widget
+# ----------------------------------------------------------------------------
+
+def plot_bias_view(forget_bias=1.0, input_bias=0.0, steps=50, axes=None):
+    """Two panels for one setting of the biases (zero gate weights).
+
+    Left: the retention curve f**t of M_0, its half-life marked, and for
+    comparison Sonnet's default (forget_bias = 1) in grey. Right: the
+    fraction kept (f) and the fraction of the proposal written (i) per step.
+    axes: optional pair of axes. Returns the figure.
+    """
+    data = bias_view_data(forget_bias, input_bias, steps)
+    default = bias_view_data(1.0, 0.0, steps)
+    fig, (left, right) = _figure_and_axes_list(axes, 2, (9.0, 3.6))
+    left.plot(default["steps"], default["retention"], color="0.6", lw=1.2, ls=":",
+              label="default, forget_bias = 1")
+    left.plot(data["steps"], data["retention"], color="C0", lw=2,
+              label=f"forget_bias = {data['forget_bias']:.1f}")
+    if data["half_life"] <= steps:
+        left.plot([data["half_life"]], [0.5], "o", color="C3",
+                  label=f"half-life {data['half_life']:.1f} steps")
+    else:
+        left.plot([], [], "o", color="C3", label=f"half-life {data['half_life']:.1f} steps (off the plot)")
+    left.axhline(0.5, color="0.5", lw=0.8, ls=":")
+    left.set_xlim(0, steps)
+    left.set_ylim(0, 1.02)
+    left.set_xlabel("time step t")
+    left.set_ylabel(r"retention $f^{\,t}$")
+    left.set_title(r"What is left of $M_0$ (input gate shut)")
+    left.legend(fontsize=8, loc="best")
+
+    values = [data["forget_gate"], data["input_gate"]]
+    bars = right.bar([0, 1], values, color=["C0", "C2"], width=0.6)
+    for bar, v in zip(bars, values):
+        right.text(bar.get_x() + bar.get_width() / 2, v + 0.02, f"{v:.3f}", ha="center")
+    right.set_xticks([0, 1], [f"kept: f = σ({data['forget_bias']:.1f})",
+                              f"written: i = σ({data['input_bias']:.1f})"])
+    right.set_ylim(0, 1.25)
+    right.set_yticks(np.linspace(0, 1, 6))
+    right.set_ylabel("fraction per step")
+    right.set_title("One step: fraction kept and fraction written")
+    right.text(0.5, 1.17, f"long-run weight of new content i/(1-f) = "
+               f"{data['input_gate'] / max(1 - data['forget_gate'], 1e-300):.2f}",
+               ha="center", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def bias_widget(forget_bias=1.0, input_bias=0.0, steps=50, bias_range=(-3.0, 5.0)):
+    """Sliders for forget_bias and input_bias over the view of `plot_bias_view`.
+
+    Returns an ipywidgets.VBox with three extra attributes:
+      .forget_slider, .input_slider  the two FloatSliders;
+      .update(forget_bias, input_bias)  moves both sliders, redraws once and
+          returns the `bias_view_data` of the new setting (the values the
+          sliders hold after rounding to their step and range).
+    """
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    lo, hi = bias_range
+    style = {"description_width": "initial"}
+    layout = widgets.Layout(width="340px")
+    forget_slider = widgets.FloatSlider(value=forget_bias, min=lo, max=hi, step=0.1, description="forget_bias",
+                                        continuous_update=False, style=style, layout=layout)
+    input_slider = widgets.FloatSlider(value=input_bias, min=lo, max=hi, step=0.1, description="input_bias",
+                                       continuous_update=False, style=style, layout=layout)
+    output = widgets.Output()
+    box = widgets.VBox([widgets.HBox([forget_slider, input_slider]), output])
+    holding = {"on": False}
+
+    def redraw(_change=None):
+        if holding["on"]:
+            return None
+        fig = plot_bias_view(forget_slider.value, input_slider.value, steps)
+        with output:
+            output.clear_output(wait=True)
+            display(fig)
+        plt.close(fig)
+        return bias_view_data(forget_slider.value, input_slider.value, steps)
+
+    def update(forget_bias, input_bias):
+        holding["on"] = True
+        try:
+            forget_slider.value = forget_bias
+            input_slider.value = input_bias
+        finally:
+            holding["on"] = False
+        return redraw()
+
+    forget_slider.observe(redraw, names="value")
+    input_slider.observe(redraw, names="value")
+    box.forget_slider, box.input_slider, box.update = forget_slider, input_slider, update
+    redraw()
+    return box
