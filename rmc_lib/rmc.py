@@ -326,7 +326,7 @@ class RelationalMemory:
             gi, gm = self.num_blocks + 1, self.num_blocks + 2
             names.update({"gate_input.W": f"linear_{gi}/w", "gate_input.b": f"linear_{gi}/b",
                           "gate_memory.W": f"linear_{gm}/w", "gate_memory.b": f"linear_{gm}/b"})
-        return names
+        return {ours: names[ours] for ours in self.param_shapes()}   # Sonnet's creation order
 
     def to_sonnet(self, scope="relational_memory/"):
         """The parameters as a dict keyed by Sonnet variable names (copies)."""
