@@ -11,7 +11,7 @@ what is wrong or that it passed, and returns True or False.
 
 import numpy as np
 
-from . import attention, gates, layers
+from . import attention, gates, layers, memory, tasks
 
 
 def _run_cases(name, cases, rtol=1e-6, atol=1e-8):
@@ -123,3 +123,158 @@ def check_half_life(fn):
     values = np.array([0.5, 0.73105858, 0.9, 0.99])
     cases = [(f"forget gate {f:.3f}", lambda f=f: fn(f), lambda f=f: gates.half_life(f)) for f in values]
     return _run_cases("check_half_life", cases)
+
+
+# ----------------------------------------------------------------------------
+# 00_overview: relations, the Nth-farthest task, the initial memory
+# ----------------------------------------------------------------------------
+
+def check_num_relations(fn):
+    """fn(num_objects) must return how many unordered pairs of distinct objects
+    there are, N (N - 1) / 2: the number of pairwise relations among N objects."""
+    cases = [(f"{n} object{'s' if n > 1 else ''}", lambda n=n: fn(n), lambda n=n: n * (n - 1) // 2)
+             for n in (1, 2, 3, 8, 100)]
+    return _run_cases("check_num_relations", cases)
+
+
+def check_nth_farthest(fn):
+    """fn(vectors, reference, n) must return the index of the n-th farthest of
+    vectors [num_objects, num_features] from vectors[reference] (n = 1: the
+    farthest; the reference itself, at distance 0, is the num_objects-th)."""
+    rng = np.random.default_rng(6)
+    settings = [
+        ("8 points in 2-D, n = 1 (the farthest)", 8, 2, 0, 1),
+        ("8 points in 2-D, n = 3", 8, 2, 5, 3),
+        ("8 points in 2-D, n = 8 (the reference itself)", 8, 2, 2, 8),
+        ("8 points with 16 features (as in the paper), n = 5", 8, 16, 7, 5),
+        ("3 points in 3-D, n = 2", 3, 3, 1, 2),
+    ]
+    cases = []
+    for description, num_objects, num_features, reference, n in settings:
+        vectors = rng.uniform(-1, 1, size=(num_objects, num_features))
+        cases.append((f"{description}, reference {reference}",
+                      lambda v=vectors, r=reference, n=n: fn(v.copy(), r, n),
+                      lambda v=vectors, r=reference, n=n: tasks.nth_farthest_index(v, r, n)))
+    return _run_cases("check_nth_farthest", cases)
+
+
+def check_initial_memory(fn):
+    """fn(mem_slots, mem_size) must return the RMC's initial memory for one
+    sequence, [mem_slots, mem_size]: the identity, zero-padded on the right
+    when mem_size > mem_slots and cut to mem_size columns when smaller."""
+    settings = [("4 slots of size 4 (square)", 4, 4),
+                ("3 slots of size 8 (padded with zeros)", 3, 8),
+                ("6 slots of size 4 (cut to 4 columns)", 6, 4),
+                ("1 slot of size 1", 1, 1),
+                ("4 slots of size 32, as in the parameter-count example", 4, 32)]
+    cases = [(d, lambda N=N, F=F: fn(N, F), lambda N=N, F=F: memory.initial_memory(1, N, F)[0])
+             for d, N, F in settings]
+    return _run_cases("check_initial_memory", cases)
+
+
+# ----------------------------------------------------------------------------
+# 04_rmc_cell: counting parameters, the gated update backward, BPTT's carry
+# ----------------------------------------------------------------------------
+
+def check_rmc_num_params(fn):
+    """fn(mem_slots, head_size, num_heads, num_blocks, input_size, gate_style,
+    attention_mlp_layers, key_size) must return how many trainable numbers the
+    RMC with these arguments has (RelationalMemory(...).num_params())."""
+    from .rmc import RelationalMemory
+
+    settings = [
+        ("the example: N=4, head_size=16, H=2, D=8, one block", 4, 16, 2, 1, 8, "unit", 2, 16),
+        ("the example with 2 blocks (the MLP is shared)", 4, 16, 2, 2, 8, "unit", 2, 16),
+        ("'memory' gates (one per slot)", 4, 16, 2, 1, 8, "memory", 2, 16),
+        ("no gates (gate_style=None)", 4, 16, 2, 1, 8, None, 2, 16),
+        ("key_size 5 != head_size 3, 3 heads, 3 MLP layers, 3 blocks", 6, 3, 3, 3, 7, "unit", 3, 5),
+        ("one slot instead of 9, otherwise equal", 1, 8, 4, 2, 5, "memory", 1, 8),
+        ("9 slots instead of 1, otherwise equal", 9, 8, 4, 2, 5, "memory", 1, 8),
+    ]
+
+    def reference(N, hs, H, nb, D, gate_style, layers_, k):
+        return RelationalMemory(N, hs, H, nb, gate_style=gate_style, attention_mlp_layers=layers_,
+                                key_size=k, input_size=D, rng=np.random.default_rng(0)).num_params()
+
+    cases = [(d, lambda a=args: fn(*a), lambda a=args: reference(*a)) for d, *args in settings]
+    return _run_cases("check_rmc_num_params", cases, rtol=0, atol=0)
+
+
+def check_gated_update_backward(fn):
+    """fn(dout, candidate, memory, input_gate, forget_gate) must return
+    (d_candidate, d_memory, d_input_gate, d_forget_gate), the gradients of the
+    gated update M_t = input_gate * tanh(candidate) + forget_gate * memory,
+    given dout = dL/dM_t. Gates are [B, N, g] with g = F ('unit') or 1
+    ('memory': one gate serves all F features of a slot)."""
+    rng = np.random.default_rng(7)
+    settings = [("'unit' gates, B=2, N=3, F=4", 2, 3, 4, 4, 1.0),
+                ("'memory' gates (g = 1), B=2, N=3, F=5", 2, 3, 5, 1, 1.0),
+                ("'unit' gates, a large candidate (tanh saturates)", 1, 4, 3, 3, 4.0)]
+    cases = []
+    for d, B, N, F, g, scale in settings:
+        dout = rng.normal(size=(B, N, F))
+        candidate = scale * rng.normal(size=(B, N, F))
+        mem = rng.normal(size=(B, N, F))
+        i = layers.sigmoid(rng.normal(size=(B, N, g)))
+        f = layers.sigmoid(rng.normal(size=(B, N, g)))
+
+        def expected(dout=dout, c=candidate, m=mem, i=i, f=f):
+            _, cache = gates.gated_update_forward(c, m, i, f)
+            return tuple(gates.gated_update_backward(dout, cache))
+
+        def learner(dout=dout, c=candidate, m=mem, i=i, f=f):
+            got = fn(dout.copy(), c.copy(), m.copy(), i.copy(), f.copy())
+            return tuple(got) if isinstance(got, (tuple, list)) else got
+
+        cases.append((d, learner, expected))
+    return _run_cases("check_gated_update_backward", cases)
+
+
+def _memory_gradients(core, d_outputs, cache):
+    """dL/dM_t for t = 0..T, [T+1, B, N, F], by one backward walk over the steps."""
+    B, T, _ = cache["x_shape"]
+    N, F = core.mem_slots, core.mem_size
+    grads = {name: np.zeros_like(value) for name, value in core.params.items()}
+    result = np.zeros((T + 1, B, N, F))
+    d_memory = np.zeros((B, N, F))
+    for t in reversed(range(T)):
+        d_memory = d_memory + d_outputs[:, t].reshape(B, N, F)
+        result[t + 1] = d_memory
+        _, d_memory = core.step_backward(d_memory, cache["steps"][t], grads)
+    result[0] = d_memory
+    return result
+
+
+def check_memory_gradients(fn):
+    """fn(core, d_outputs, cache) must return dL/dM_t for every t = 0..T as one
+    array [T+1, B, N, F]: M_0 is the initial memory, M_T the last. cache is
+    from core.forward(x); d_outputs [B, T, N*F] is dL/d output_t (the loss
+    reaches the memory only through the outputs)."""
+    from .rmc import RelationalMemory
+
+    settings = [("'unit' gates, a loss on every output, T=4", "unit", 4, "all"),
+                ("'unit' gates, a loss on the last output only, T=5", "unit", 5, "last"),
+                ("'memory' gates, 2 blocks, a loss on every output, T=3", "memory", 3, "all"),
+                ("no gates, a loss on the first and the last output, T=4", None, 4, "ends")]
+    rng = np.random.default_rng(8)
+    cases = []
+    for d, gate_style, T, which in settings:
+        core = RelationalMemory(3, 2, 2, num_blocks=2 if gate_style == "memory" else 1,
+                                gate_style=gate_style, input_size=3, rng=rng)
+        x = rng.normal(size=(2, T, 3))
+        d_outputs = rng.normal(size=(2, T, core.output_size))
+        if which == "last":
+            d_outputs[:, :-1] = 0
+        elif which == "ends":
+            d_outputs[:, 1:-1] = 0
+
+        def learner(core=core, x=x, d_outputs=d_outputs):
+            _, _, cache = core.forward(x)
+            return fn(core, d_outputs.copy(), cache)
+
+        def expected(core=core, x=x, d_outputs=d_outputs):
+            _, _, cache = core.forward(x)
+            return _memory_gradients(core, d_outputs, cache)
+
+        cases.append((d, learner, expected))
+    return _run_cases("check_memory_gradients", cases)

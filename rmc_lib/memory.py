@@ -14,9 +14,12 @@ def initial_memory(batch_size, mem_slots, mem_size, dtype=np.float64):
     """Sonnet's initial state: the identity, one copy per batch element.
 
     Returns [B, N, F] with M[b] = eye(N, F): zero-padded on the right when
-    F > N, cut to the first F columns when F < N. Every slot starts different
-    from every other, so attention can tell the slots apart from the first
-    step (all-zero rows would all look the same to it).
+    F > N, cut to the first F columns when F < N. When F >= N every slot
+    starts different from every other, so attention can tell the slots apart
+    from the first step (all-zero rows would all look the same to it). When
+    F < N the last N - F rows are all zero and so alike; rows that start
+    alike are treated alike at every step and stay alike, so choose
+    mem_size >= mem_slots.
     Sonnet: `RelationalMemory.initial_state`.
     """
     batch_size = check_positive_int("batch_size", batch_size)

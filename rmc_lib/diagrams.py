@@ -1,0 +1,166 @@
+"""Diagrams drawn with matplotlib patches: the RMC cell in one picture.
+
+Nothing here computes anything; it draws what `rmc_lib` computes, so that a
+figure and the code never tell two different stories. The picture follows
+Sonnet's `RelationalMemory._build` step by step (see the module docstrings of
+`attention`, `gates` and `memory`).
+"""
+
+import matplotlib.pyplot as plt
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
+
+# Colours: memory rows, the input row, the attention block, the gates.
+MEMORY_COLOUR = "#9ecae1"
+INPUT_COLOUR = "#fdae6b"
+BLOCK_COLOUR = "#e5f5e0"
+STEP_COLOUR = "#ffffff"
+GATE_COLOUR = "#dadaeb"
+UPDATE_COLOUR = "#fee6ce"
+LINE_COLOUR = "#333333"
+
+FONT = 9          # main labels
+SMALL = 7.5       # row labels and notes
+ROW_H = 2.6       # height of one memory row, in diagram units
+N_ROWS = 4        # memory slots drawn (the picture of N)
+
+
+def _box(ax, x, y, w, h, text, colour, fontsize=FONT, style="round,pad=0.3", **kwargs):
+    """A rounded box with centred text; (x, y) is the lower-left corner."""
+    ax.add_patch(FancyBboxPatch((x, y), w, h, boxstyle=style, facecolor=colour,
+                                edgecolor=LINE_COLOUR, linewidth=1.0, **kwargs))
+    if text:
+        ax.text(x + w / 2, y + h / 2, text, ha="center", va="center", fontsize=fontsize)
+
+
+def _rows(ax, x, y, w, colours, labels=None, dashed=()):
+    """A stack of rows, the first at the top; (x, y) is the lower-left corner."""
+    n = len(colours)
+    for r, colour in enumerate(colours):
+        top = y + (n - r - 1) * ROW_H
+        ax.add_patch(Rectangle((x, top), w, ROW_H, facecolor=colour, edgecolor=LINE_COLOUR,
+                               linewidth=0.8, linestyle="--" if r in dashed else "-"))
+        if labels and labels[r]:
+            ax.text(x + w / 2, top + ROW_H / 2, labels[r], ha="center", va="center", fontsize=SMALL)
+    return y + n * ROW_H  # the top edge
+
+
+def _arrow(ax, points, label=None, label_at=None, dashed=False, ha="left", va="center"):
+    """A polyline through `points` with an arrow head on the last segment."""
+    style = (0, (4, 3)) if dashed else "-"
+    xs, ys = zip(*points)
+    if len(points) > 2:
+        ax.plot(xs[:-1], ys[:-1], color=LINE_COLOUR, linewidth=1.1, linestyle=style,
+                solid_capstyle="butt")
+    ax.add_patch(FancyArrowPatch(points[-2], points[-1], arrowstyle="-|>", mutation_scale=11,
+                                 color=LINE_COLOUR, linewidth=1.1, linestyle=style,
+                                 shrinkA=0, shrinkB=0))
+    if label:
+        ax.text(*label_at, label, ha=ha, va=va, fontsize=SMALL)
+
+
+def draw_rmc(ax=None):
+    """Draw one step of the Relational Memory Core, (x_t, M_{t-1}) -> (output_t, M_t).
+
+    The picture follows Sonnet's RelationalMemory (the reference of this
+    series, see `attention`, `gates` and `memory`):
+
+    1. the input is projected to one extra row, x' = x_t W_in + b_in;
+    2. it is appended to the memory, A = [M_{t-1}; x'] (N + 1 rows);
+    3. a block, repeated num_blocks times: q, k, v = LN(A W_qkv + b_qkv),
+       multi-head attention softmax(q k^T / sqrt(key_size)) v of every row
+       over every row, A = LN(A + attended), A = LN(A + MLP(A));
+    4. the input row is cropped: M~ = the first N rows;
+    5. gates from x' and tanh(M_{t-1}): i = sigmoid(. + input_bias),
+       f = sigmoid(. + forget_bias), and M_t = i * tanh(M~) + f * M_{t-1};
+    6. output_t = flatten(M_t), and M_t is the memory of the next step.
+
+    Four memory rows stand for the N slots. Every label is a Text artist
+    of `ax` (so tests can look for them).
+
+    ax: a matplotlib Axes to draw on; if None, a new figure of size (11, 6)
+    is made. Returns the Axes.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(11, 6))
+    ax.set_xlim(0, 110)
+    ax.set_ylim(0, 60)
+    ax.set_aspect("equal")
+    ax.axis("off")
+
+    mem = [MEMORY_COLOUR] * N_ROWS
+    slot_labels = [f"slot {r}" for r in range(N_ROWS)]   # 0-based, as in code and heatmaps
+
+    # -- the previous memory and the input ------------------------------------
+    top = _rows(ax, 3, 38, 12, mem, slot_labels)
+    ax.text(9, top + 1.0, r"$M_{t-1}$", ha="center", va="bottom", fontsize=FONT + 1)
+    ax.text(9, 36.8, "N slots × F", ha="center", va="top", fontsize=SMALL)
+
+    _box(ax, 3, 24, 12, 4, r"$x_t$  (size D)", INPUT_COLOUR)
+    _box(ax, 20.5, 24, 17, 4, r"$x' = x_t W_{in} + b_{in}$", INPUT_COLOUR)
+    _arrow(ax, [(15.3, 26), (20.2, 26)])
+
+    # -- [memory; input] ------------------------------------------------------
+    top = _rows(ax, 23, 33, 12, mem + [INPUT_COLOUR], slot_labels + [r"$x'$"])
+    ax.text(29, top + 1.0, r"$A = [M_{t-1};\ x']$", ha="center", va="bottom", fontsize=FONT)
+    ax.text(29, 31.8, "N + 1 rows", ha="center", va="top", fontsize=SMALL)
+    _arrow(ax, [(15, 43), (23, 43)])
+    _arrow(ax, [(29, 28.3), (29, 31.6 - 1.4)])
+
+    # -- the attention + MLP block ---------------------------------------------
+    _box(ax, 40, 21.5, 31, 30.5, None, BLOCK_COLOUR, style="round,pad=0.4")
+    ax.text(55.5, 50.2, r"attention + MLP block ($\times$ num_blocks)", ha="center", va="center",
+            fontsize=FONT - 0.5)
+    steps = [
+        (43.0, r"$q, k, v = \mathrm{LN}(A\,W_{qkv} + b_{qkv})$"),
+        (36.5, "multi-head attention (H heads)\n"
+               r"$\mathrm{softmax}(q k^{\top} / \sqrt{\mathrm{key\_size}})\; v$"),
+        (30.0, r"$A \leftarrow \mathrm{LN}(A + \mathrm{attended})$"),
+        (23.5, r"$A \leftarrow \mathrm{LN}(A + \mathrm{MLP}(A))$"),
+    ]
+    for y, text in steps:
+        _box(ax, 42, y, 27, 4.6, text, STEP_COLOUR, fontsize=FONT - 0.5)
+    for y_from, y_to in [(43.0, 41.1), (36.5, 34.6), (30.0, 28.1)]:
+        _arrow(ax, [(55.5, y_from - 0.3), (55.5, y_to + 0.3)])
+    _arrow(ax, [(35, 41), (39.6, 41)])
+    ax.text(55.5, 20.4, "LN: layer norm of each row;  MLP shared by all blocks",
+            ha="center", va="top", fontsize=SMALL, style="italic")
+
+    # -- crop the input row -----------------------------------------------------
+    _rows(ax, 75, 33.4, 10, mem + ["#eeeeee"], dashed=(N_ROWS,))
+    ax.text(80, 33.4 + ROW_H / 2, r"$x'$ row cropped", ha="center", va="center", fontsize=SMALL, color="#777777")
+    ax.text(80, 33.4 + (N_ROWS + 1) * ROW_H + 1.0, r"$\tilde M$ (first N rows)",
+            ha="center", va="bottom", fontsize=FONT)
+    _arrow(ax, [(71.4, 41), (75, 41)])
+
+    # -- gates ------------------------------------------------------------------
+    _box(ax, 39, 7.5, 45, 8,
+         r"gates $= x' W_{gi} + b_{gi} + \tanh(M_{t-1})\, W_{gm} + b_{gm}$" "\n"
+         r"$i = \sigma(\mathrm{gates}_i + \mathrm{input\_bias})$,  "
+         r"$f = \sigma(\mathrm{gates}_f + \mathrm{forget\_bias})$",
+         GATE_COLOUR, fontsize=FONT - 0.5)
+    _arrow(ax, [(29, 23.7), (29, 11.5), (38.6, 11.5)], label=r"$x'$", label_at=(30, 17.5))
+
+    # the previous memory, routed below everything, to the gates and the update
+    _arrow(ax, [(3, 43), (1.2, 43), (1.2, 3), (62, 3), (62, 7.1)],
+           label=r"$\tanh(M_{t-1})$", label_at=(63, 5.2))
+    _arrow(ax, [(62, 3), (104, 3), (104, 21.6)], label=r"$M_{t-1}$", label_at=(105, 12), ha="left")
+
+    # -- the gated update and the new memory -----------------------------------
+    _box(ax, 84, 22, 24, 7, r"$M_t = i \odot \tanh(\tilde M) + f \odot M_{t-1}$",
+         UPDATE_COLOUR, fontsize=FONT - 0.5)
+    _arrow(ax, [(84.4, 11.5), (92, 11.5), (92, 21.6)], label=r"$i,\ f$", label_at=(93, 16))
+    _arrow(ax, [(85, 41), (88.5, 41), (88.5, 29.4)])
+
+    top = _rows(ax, 93, 36.5, 12, mem)
+    ax.text(94, top + 0.8, r"$M_t$", ha="left", va="bottom", fontsize=FONT + 1)
+    _arrow(ax, [(99, 29.4), (99, 36.5)])
+    _arrow(ax, [(101.5, top), (101.5, top + 3.5)])
+    ax.text(98, top + 4.0, r"$\mathrm{output}_t = \mathrm{flatten}(M_t)$",
+            ha="center", va="bottom", fontsize=FONT)
+
+    # -- recurrence ----------------------------------------------------------
+    _arrow(ax, [(105, 44), (108.5, 44), (108.5, 58), (9, 58), (9, 53.5)], dashed=True,
+           label=r"next step: $M_t$ becomes $M_{t-1}$", label_at=(58, 57.3), ha="center", va="top")
+
+    ax.set_title("The Relational Memory Core: one time step", fontsize=FONT + 3)
+    return ax
