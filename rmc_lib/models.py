@@ -70,3 +70,35 @@ class SequenceClassifier:
         grads = {f"core.{k}": v for k, v in core_grads.items()}
         grads.update({"head.0.W": dWs[0], "head.0.b": dbs[0], "head.1.W": dWs[1], "head.1.b": dbs[1]})
         return loss, grads, logits
+
+
+MODEL_KINDS = ("rmc", "lstm", "relational-rnn")
+
+
+def build_classifier(kind, input_size, num_classes, rng, dtype=np.float32, head_hidden=128, **sizes):
+    """A SequenceClassifier around a core of the given kind.
+
+    kind: 'rmc' (sizes: mem_slots, head_size, num_heads, num_blocks,
+    gate_style, attention_mlp_layers, key_size, forget_bias, input_bias),
+    'lstm' (sizes: hidden_size) or 'relational-rnn' (hidden_size and the
+    RMC's sizes). Sizes that do not apply to the kind are refused.
+    """
+    from .lstm import LSTM
+    from .relational_rnn import RelationalRNN
+    from .rmc import RelationalMemory
+
+    rmc_args = {"mem_slots", "head_size", "num_heads", "num_blocks", "gate_style",
+                "attention_mlp_layers", "key_size", "forget_bias", "input_bias"}
+    allowed = {"rmc": rmc_args, "lstm": {"hidden_size"}, "relational-rnn": rmc_args | {"hidden_size"}}
+    if kind not in allowed:
+        raise ValueError(f"model kind must be one of {list(MODEL_KINDS)}, got {kind!r}")
+    unknown = sorted(set(sizes) - allowed[kind])
+    if unknown:
+        raise ValueError(f"a {kind!r} model takes no {unknown}; it takes {sorted(allowed[kind])}")
+    if kind == "rmc":
+        core = RelationalMemory(**sizes, input_size=input_size, rng=rng, dtype=dtype)
+    elif kind == "lstm":
+        core = LSTM(**sizes, input_size=input_size, rng=rng, dtype=dtype)
+    else:
+        core = RelationalRNN(**sizes, input_size=input_size, rng=rng, dtype=dtype)
+    return SequenceClassifier(core, num_classes, head_hidden=head_hidden, rng=rng)
