@@ -4,6 +4,10 @@
     python run.py test    set up if needed, then run every test (unit tests,
                           gradient checks, and every notebook under nbval)
     python run.py setup   only set up
+    python run.py execute [NOTEBOOK ...]
+                          re-run notebooks from a fresh kernel and store their
+                          outputs (all of notebooks/ by default): do this after
+                          changing a notebook or the code it shows
 
 Setting up means: a virtual environment in .venv/ inside this checkout, with
 rmc_lib installed in editable mode together with its test extras. It is
@@ -68,7 +72,7 @@ def setup():
 
 
 def main(argv):
-    commands = ("setup", "lab", "test")
+    commands = ("setup", "lab", "test", "execute")
     if not argv or argv[0] not in commands:
         sys.exit(__doc__)
     command, extra = argv[0], argv[1:]
@@ -77,6 +81,13 @@ def main(argv):
         run("start JupyterLab", [python, "-m", "jupyter", "lab", "--notebook-dir", ROOT / "notebooks", *extra])
     elif command == "test":
         run("run the tests", [python, "-m", "pytest", "tests", "notebooks", *NBVAL_ARGS, *extra])
+    elif command == "execute":
+        notebooks = extra or sorted(str(p.relative_to(ROOT)) for p in (ROOT / "notebooks").glob("*.ipynb"))
+        for notebook in notebooks:
+            # record_timing off: no execution timestamps in the stored metadata
+            run(f"execute {notebook}", [python, "-m", "jupyter", "nbconvert", "--to", "notebook",
+                                        "--execute", "--inplace", "--ExecutePreprocessor.record_timing=False",
+                                        notebook])
 
 
 if __name__ == "__main__":
