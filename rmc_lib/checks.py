@@ -24,7 +24,7 @@ def check_array(name, x, ndim=None, last_dim=None, finite=False):
     finite: if True, NaN and inf are refused.
     """
     x = np.asarray(x)
-    if not np.issubdtype(x.dtype, np.number):
+    if x.dtype.kind not in "biufc":   # bool, (unsigned) integer, float, complex
         raise ValueError(f"{name} must hold numbers, got an array of dtype {x.dtype}")
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)

@@ -67,10 +67,10 @@ def gates_forward(x_proj, memory, W_gi, b_gi, W_gm, b_gm, input_bias=0.0, forget
     tanh_mem = np.tanh(memory)
     from_input, in_cache = linear_forward(x_proj, W_gi, b_gi)      # [B, 2g]
     from_memory, mem_cache = linear_forward(tanh_mem, W_gm, b_gm)  # [B, N, 2g]
-    gates = from_memory + from_input[:, None, :]
-    g = gates.shape[-1] // 2
-    input_gate = sigmoid(gates[..., :g] + input_bias)
-    forget_gate = sigmoid(gates[..., g:] + forget_bias)
+    g = W_gm.shape[1] // 2
+    constant_bias = np.repeat(np.array([input_bias, forget_bias], dtype=from_memory.dtype), g)
+    gates = sigmoid(from_memory + from_input[:, None, :] + constant_bias)   # one call for both
+    input_gate, forget_gate = gates[..., :g], gates[..., g:]
     cache = (in_cache, mem_cache, tanh_mem, input_gate, forget_gate)
     return (input_gate, forget_gate), cache
 
