@@ -19,6 +19,7 @@ Uses only the standard library, so it runs before anything is installed.
 """
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -71,6 +72,16 @@ def setup():
     return python
 
 
+def strip_timestamps(path):
+    """Drop the execution timestamps nbclient stores in each cell's metadata:
+    they change at every run and say nothing about the lesson."""
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    for cell in notebook["cells"]:
+        cell.get("metadata", {}).pop("execution", None)
+    # the layout nbformat itself writes, so that diffs stay small
+    path.write_text(json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def main(argv):
     commands = ("setup", "lab", "test", "execute")
     if not argv or argv[0] not in commands:
@@ -84,10 +95,9 @@ def main(argv):
     elif command == "execute":
         notebooks = extra or sorted(str(p.relative_to(ROOT)) for p in (ROOT / "notebooks").glob("*.ipynb"))
         for notebook in notebooks:
-            # record_timing off: no execution timestamps in the stored metadata
             run(f"execute {notebook}", [python, "-m", "jupyter", "nbconvert", "--to", "notebook",
-                                        "--execute", "--inplace", "--ExecutePreprocessor.record_timing=False",
-                                        notebook])
+                                        "--execute", "--inplace", notebook])
+            strip_timestamps(ROOT / notebook)
 
 
 if __name__ == "__main__":
