@@ -1,0 +1,77 @@
+"""Redo the laptop-scale comparison: RMC vs LSTM vs Relational RNN on
+"farthest from the reference" (Nth farthest with n = 1, 4 objects x 4 features).
+
+    python data/make_laptop_scale.py              # every run (about 1 hour on 2 cores)
+    python data/make_laptop_scale.py --dry-run    # print the commands only
+
+Each run is one `python -m rmc_lib train ...` command (printed, and saved
+in its folder as command.txt), single-threaded, two runs at a time, one per
+core. Results go to data/laptop_scale/<model>-seed<k>/ (checkpoint.npz,
+history.csv, command.txt). A run that already has a checkpoint is resumed
+to its budget, so the script can be stopped and started again.
+
+The three models have parameter counts within 10% of each other:
+RMC 27,268 (4 slots, head size 16, 2 heads, 1 block), LSTM 28,548 (64 hidden
+units), Relational RNN 29,668 (48 hidden units; 4 slots, head size 8,
+2 heads); each with the same readout head, Linear(128)-ReLU-Linear(4), on
+the last output. Batch 64, Adam 1e-3, global-norm clip 1.0.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join("data", "laptop_scale")        # relative to ROOT, where the runs start
+SEEDS = (0, 1, 2)
+MINUTES = 10
+TASK = ["--task", "nth-farthest", "--objects", "4", "--features", "4", "--n", "1"]
+MODELS = {
+    "rmc": ["--model", "rmc", "--mem-slots", "4", "--head-size", "16", "--num-heads", "2", "--num-blocks", "1"],
+    "lstm": ["--model", "lstm", "--hidden-size", "64"],
+    "relational-rnn": ["--model", "relational-rnn", "--hidden-size", "48", "--mem-slots", "4",
+                       "--head-size", "8", "--num-heads", "2"],
+}
+TRAINING = ["--batch-size", "64", "--lr", "1e-3", "--clip", "1.0", "--eval-every", "250",
+            "--eval-size", "2000", "--minutes", str(MINUTES), "--quiet"]
+
+
+def commands():
+    for seed in SEEDS:
+        for model, args in MODELS.items():
+            out = os.path.join(OUT, f"{model}-seed{seed}")
+            command = ["python", "-m", "rmc_lib", "train", *TASK, *args, *TRAINING,
+                       "--seed", str(seed), "--out", out]
+            if os.path.exists(os.path.join(ROOT, out, "checkpoint.npz")):
+                command.append("--resume")
+            yield command
+
+
+def run(command):
+    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    print(" ".join(command), flush=True)
+    # "python" is this interpreter (the one with rmc_lib installed)
+    return subprocess.run([sys.executable, *command[1:]], env=env, cwd=ROOT).returncode
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dry-run", action="store_true", help="print the commands, run nothing")
+    parser.add_argument("--parallel", type=int, default=2, help="runs at a time (one per core)")
+    args = parser.parse_args()
+    todo = list(commands())
+    if args.dry_run:
+        for command in todo:
+            print(" ".join(command))
+        return
+    with ThreadPoolExecutor(args.parallel) as pool:
+        codes = list(pool.map(run, todo))
+    failed = [" ".join(c) for c, code in zip(todo, codes) if code != 0]
+    if failed:
+        sys.exit("failed:\n" + "\n".join(failed))
+
+
+if __name__ == "__main__":
+    main()
