@@ -11,7 +11,12 @@ Modules, in the order the notebooks use them:
   models          SequenceClassifier: any core plus a readout head
   trace           what a forward pass did: attention, gates, memory per step
   tasks           data generators (Nth farthest)
+  train           optimisers, clipping, schedules, checkpoints, the training loop
+  cli             the command line: python -m rmc_lib train / evaluate
   gradcheck       finite-difference gradient checks
+  checks          the input checks behind rmc_lib's ValueErrors
+  plots, widgets, gate_views, diagrams
+                  matplotlib figures and ipywidgets for the notebooks
   exercises       self-checks for the notebooks' exercises
 """
 

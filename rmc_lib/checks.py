@@ -42,3 +42,20 @@ def check_same_shape(name_a, a, name_b, b):
     """Raise ValueError unless arrays a and b have the same shape."""
     if np.shape(a) != np.shape(b):
         raise ValueError(f"{name_b} must have the shape of {name_a} {np.shape(a)}, got {np.shape(b)}")
+
+
+def check_float_dtype(dtype):
+    """Return np.dtype(dtype) if it is float32 or float64, else raise ValueError."""
+    dtype = np.dtype(dtype)
+    if dtype not in (np.float32, np.float64):
+        raise ValueError(f"dtype must be float32 or float64, got {dtype}")
+    return dtype
+
+
+def check_sequence(x, input_size, dtype):
+    """Check an input sequence x of shape [B, T, input_size] with no NaN or inf,
+    and return it as an array of `dtype`."""
+    x = check_array("x", x, ndim=3, finite=True)
+    if x.shape[2] != input_size:
+        raise ValueError(f"x must have shape [B, T, input_size={input_size}], got {list(x.shape)}")
+    return x.astype(dtype, copy=False)

@@ -14,7 +14,7 @@ the output at each step is h_t.
 
 import numpy as np
 
-from .checks import check_array, check_positive_int
+from .checks import check_array, check_float_dtype, check_positive_int, check_sequence
 from .layers import sigmoid
 from .rmc import truncated_normal
 
@@ -27,9 +27,7 @@ class LSTM:
         self.hidden_size = check_positive_int("hidden_size", hidden_size)
         self.input_size = check_positive_int("input_size", input_size)
         self.forget_bias = float(forget_bias)
-        self.dtype = np.dtype(dtype)
-        if self.dtype not in (np.float32, np.float64):
-            raise ValueError(f"dtype must be float32 or float64, got {self.dtype}")
+        self.dtype = check_float_dtype(dtype)
         rng = np.random.default_rng() if rng is None else rng
         D, H = self.input_size, self.hidden_size
         b = np.zeros(4 * H, dtype=self.dtype)
@@ -99,10 +97,7 @@ class LSTM:
 
     def forward(self, x, state0=None):
         """x: [B, T, D] -> (outputs [B, T, H], final state (h, c), cache)."""
-        x = check_array("x", x, ndim=3, finite=True)
-        if x.shape[2] != self.input_size:
-            raise ValueError(f"x must have shape [B, T, input_size={self.input_size}], got {list(x.shape)}")
-        x = x.astype(self.dtype, copy=False)
+        x = check_sequence(x, self.input_size, self.dtype)
         B, T, _ = x.shape
         state = self.initial_state(B) if state0 is None else self._check_state(state0, B)
         outputs = np.empty((B, T, self.hidden_size), dtype=self.dtype)

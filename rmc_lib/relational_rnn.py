@@ -36,7 +36,7 @@ One step, with state (h, c, M):
 
 import numpy as np
 
-from .checks import check_array
+from .checks import check_array, check_sequence
 from .lstm import LSTM
 from .rmc import RelationalMemory, truncated_normal
 
@@ -86,10 +86,7 @@ class RelationalRNN:
 
     def forward(self, x, state0=None):
         """x: [B, T, D] -> (outputs [B, T, H], final state (h, c, M), cache)."""
-        x = check_array("x", x, ndim=3, finite=True)
-        if x.shape[2] != self.input_size:
-            raise ValueError(f"x must have shape [B, T, input_size={self.input_size}], got {list(x.shape)}")
-        x = x.astype(self.dtype, copy=False)
+        x = check_sequence(x, self.input_size, self.dtype)
         B, T, _ = x.shape
         if state0 is None:
             state0 = self.initial_state(B)

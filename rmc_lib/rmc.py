@@ -21,7 +21,7 @@ from each step to the one before.
 import numpy as np
 
 from .attention import check_head_sizes, multihead_attention_backward, multihead_attention_forward
-from .checks import check_array, check_positive_int
+from .checks import check_array, check_float_dtype, check_positive_int, check_sequence
 from .gates import (check_gate_style, gate_size, gated_update_backward, gated_update_forward,
                     gates_backward, gates_forward)
 from .layers import (layer_norm_backward, layer_norm_forward, linear_backward, linear_forward,
@@ -80,9 +80,7 @@ class RelationalMemory:
         self.gate_style = gate_style
         self.forget_bias = float(forget_bias)
         self.input_bias = float(input_bias)
-        self.dtype = np.dtype(dtype)
-        if self.dtype not in (np.float32, np.float64):
-            raise ValueError(f"dtype must be float32 or float64, got {self.dtype}")
+        self.dtype = check_float_dtype(dtype)
         self.mem_size = self.head_size * self.num_heads
         self.gate_size = gate_size(gate_style, self.mem_size)
         self.output_size = self.mem_slots * self.mem_size
@@ -198,12 +196,7 @@ class RelationalMemory:
         Returns (outputs [B, T, N*F], final memory [B, N, F], cache). The cache
         holds what `backward` needs and what `rmc_lib.trace` records.
         """
-        x = check_array("x", x, ndim=3, finite=True)
-        if x.shape[2] != self.input_size:
-            raise ValueError(
-                f"x must have shape [B, T, input_size={self.input_size}], got {list(x.shape)}"
-            )
-        x = x.astype(self.dtype, copy=False)
+        x = check_sequence(x, self.input_size, self.dtype)
         B, T, _ = x.shape
         memory = self.initial_state(B) if memory0 is None else self._check_memory(memory0, B)
         outputs = np.empty((B, T, self.mem_slots * self.mem_size), dtype=self.dtype)
