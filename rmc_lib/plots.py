@@ -307,3 +307,162 @@ def attention_row_view(weights, values, query_row, axes=None, row_labels=None,
     if title:
         hx.figure.suptitle(title)
     return axes
+
+
+# ----------------------------------------------------------------------------
+# Views of a recorded forward pass (rmc_lib.trace.Trace)
+# ----------------------------------------------------------------------------
+
+def _check_index(name, value, size):
+    """Raise ValueError unless value is an integer in [0, size)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 0 <= value < size:
+        raise ValueError(f"{name} must be an integer in [0, {size}), got {value!r}")
+    return int(value)
+
+
+def trace_weights(trace, step, block, head, example=0):
+    """The attention weights [N+1, N+1] a trace recorded at one step, block and head.
+
+    trace.attention is [T, blocks, B, H, N+1, N+1]; this is
+    trace.attention[step, block, example, head], after checking each index.
+    Rows are queries, columns keys; row and column N are the input row.
+    """
+    T, num_blocks, B, H = trace.attention.shape[:4]
+    step = _check_index("step", step, T)
+    block = _check_index("block", block, num_blocks)
+    example = _check_index("example", example, B)
+    head = _check_index("head", head, H)
+    return trace.attention[step, block, example, head]
+
+
+def mark_input_row(ax, num_slots):
+    """Mark the input row and column of an (N+1) x (N+1) attention heatmap.
+
+    A dashed red outline around the last row (the input row, which the RMC
+    crops after the last block), thin white lines between the slots and
+    the input, and red "input" tick labels. The outline has gid "input_row".
+    """
+    N = num_slots
+    ax.axhline(N - 0.5, color="white", lw=1.2)
+    ax.axvline(N - 0.5, color="white", lw=1.2)
+    ax.add_patch(Rectangle((-0.5, N - 0.5), N + 1, 1, fill=False, edgecolor="#d62728",
+                           linestyle="--", linewidth=2, gid="input_row", clip_on=False))
+    for label in [ax.get_yticklabels()[N], ax.get_xticklabels()[N]]:
+        label.set_color("#d62728")
+    return ax
+
+
+def trace_attention(trace, step, block, head, example=0, ax=None, colorbar=True, title=None,
+                    annotate=None, ylabel="query (attending)"):
+    """Heatmap of the RMC's attention over [memory; input] at one step, block and head.
+
+    trace: a rmc_lib.trace.Trace (attention [T, blocks, B, H, N+1, N+1]).
+    step, block, head, example: which weights to draw (see `trace_weights`).
+    Rows and columns are named by trace.row_labels() ("slot 0", ..., "input");
+    the input row, which is cropped after the last block, is outlined
+    (`mark_input_row`). title: default "step t, block b, head h" (and the
+    example when the trace holds several).
+    Returns the axes; the image is `ax.images[0]`, its array the weights.
+    """
+    weights = trace_weights(trace, step, block, head, example)
+    labels = trace.row_labels()
+    if title is None:
+        title = f"step {step}, block {block}, head {head}"
+        if trace.attention.shape[2] > 1:
+            title += f", example {example}"
+    if ax is None:
+        L = len(labels)
+        ax = _new_axes((1.6 + 0.75 * L, 0.9 + 0.6 * L))
+    attention_heatmap(weights, ax=ax, row_labels=labels, col_labels=labels, title=title,
+                      annotate=annotate, colorbar=colorbar, ylabel=ylabel)
+    return mark_input_row(ax, len(labels) - 1)
+
+
+def trace_attention_grid(trace, example=0, block=0, head=0, axes=None, title=None):
+    """One attention heatmap per time step, side by side, with a shared colorbar.
+
+    trace: a Trace over T steps. Draws trace_attention(trace, t, block, head,
+    example) for t = 0..T-1. axes: T axes (default: a new figure).
+    Returns the array of T axes.
+    """
+    T = trace.attention.shape[0]
+    if axes is None:
+        axes = _new_axes((0.8 + 3.2 * T, 3.7), ncols=T, squeeze=False)[0]
+    axes = np.atleast_1d(axes)
+    if len(axes) != T:
+        raise ValueError(f"axes must hold {T} axes (one per step), got {len(axes)}")
+    for t, ax in enumerate(axes):
+        trace_attention(trace, t, block, head, example, ax=ax, colorbar=False, title=f"step {t}",
+                        ylabel="query (attending)" if t == 0 else "")
+    axes[0].figure.colorbar(axes[0].images[0], ax=list(axes), label="attention weight", shrink=0.9)
+    if title is None:
+        title = f"attention over [memory; input] at every step: block {block}, head {head}"
+        if trace.attention.shape[2] > 1:
+            title += f", example {example}"
+    axes[0].figure.suptitle(title)
+    return axes
+
+
+def memory_heatmap(memory, ax=None, title=None, vmax=None, colorbar=True, row_labels=None,
+                   cmap="RdBu_r", xlabel="feature"):
+    """Draw one memory matrix [N, F]: a row per slot, a column per feature.
+
+    Colours are diverging and centred at 0: red positive, blue negative, at
+    +-vmax (default: the largest |value|, or 1 for an all-zero memory).
+    row_labels: names of the slots (default "slot 0", ...).
+    Returns the axes; the image is `ax.images[0]`.
+    """
+    memory = check_array("memory", memory, ndim=2)
+    N, F = memory.shape
+    if ax is None:
+        ax = _new_axes((1.5 + 0.35 * F, 1.0 + 0.4 * N))
+    if row_labels is None:
+        row_labels = slot_labels(N, input_row=False)
+    if len(row_labels) != N:
+        raise ValueError(f"row_labels must have {N} entries (one per slot), got {len(row_labels)}")
+    if vmax is None:
+        vmax = float(np.abs(memory).max()) or 1.0
+    image = ax.imshow(memory, cmap=cmap, vmin=-vmax, vmax=vmax, aspect="auto")
+    ax.set_yticks(range(N), row_labels)
+    step = max(1, F // 16)
+    ax.set_xticks(range(0, F, step))
+    ax.set_xlabel(xlabel)
+    if title:
+        ax.set_title(title)
+    if colorbar:
+        ax.figure.colorbar(image, ax=ax, label="value")
+    return ax
+
+
+def memory_over_time(trace, example=0, axes=None, vmax=None, title=None):
+    """The memory before the first step and after every step, one heatmap each.
+
+    trace.memory is [T+1, B, N, F]: memory[0] is the initial state,
+    memory[t+1] the memory after step t. The T+1 heatmaps are stacked from
+    top to bottom on one colour scale (vmax: default the largest |value|
+    over all of them) with one colorbar. axes: T+1 axes (default: a new
+    figure). Returns the array of T+1 axes.
+    """
+    T1, B, N, F = trace.memory.shape
+    example = _check_index("example", example, B)
+    memories = trace.memory[:, example]
+    if axes is None:
+        figsize = (min(2.0 + 0.4 * F, 12), 0.6 + (0.3 * N + 0.5) * T1)
+        _, axes = plt.subplots(T1, 1, figsize=figsize, layout="constrained", sharex=True,
+                               squeeze=False)
+        axes = axes[:, 0]
+    axes = np.atleast_1d(axes)
+    if len(axes) != T1:
+        raise ValueError(f"axes must hold {T1} axes (the initial memory and one per step), got {len(axes)}")
+    if vmax is None:
+        vmax = float(np.abs(memories).max()) or 1.0
+    for t, ax in enumerate(axes):
+        name = "$M_0$: the initial state" if t == 0 else f"$M_{{{t}}}$: after step {t - 1}"
+        memory_heatmap(memories[t], ax=ax, vmax=vmax, colorbar=False, title=name,
+                       xlabel="feature" if t == T1 - 1 else "")
+        ax.title.set_fontsize(9)
+    axes[0].figure.colorbar(axes[0].images[0], ax=list(axes), label="value", shrink=0.6)
+    if title is None:
+        title = "the memory over time" + (f", example {example}" if B > 1 else "")
+    axes[0].figure.suptitle(title)
+    return axes

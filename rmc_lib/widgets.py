@@ -190,3 +190,105 @@ def rmc_attention_explorer(A, W_qkv, b_qkv, gamma, beta, num_heads, key_size, he
     L = A.shape[1]
     labels = plots.slot_labels(L - 1, input_row=True) if input_row else [f"row {i}" for i in range(L)]
     return AttentionExplorer(q[0], k[0], v[0], row_labels=labels, col_labels=labels, **kwargs)
+
+
+class TraceAttentionExplorer(widgets.VBox):
+    """Step through a recorded run of the RMC and see which rows attend to which.
+
+    trace: a rmc_lib.trace.Trace (attention [T, blocks, B, H, N+1, N+1]).
+
+    Controls (ipywidgets, settable from Python through `.value`):
+      step_slider     time step t, 0..T-1
+      block_slider    attention block, 0..blocks-1
+      head_slider     attention head, 0..H-1
+      example_slider  which sequence of the batch, 0..B-1
+    A slider whose range has a single value is disabled.
+
+    What it shows (attributes, recomputed on every change):
+      weights  [N+1, N+1]  trace.attention[step, block, example, head]
+      figure   the matplotlib Figure last drawn, by plots.trace_attention
+
+    Extending it: `controls()` lists the controls (a subclass may add its
+    own, e.g. an ipywidgets.Play linked to `step_slider`), `compute()` sets
+    the attributes for the current settings, and `draw_panels(fig)` draws
+    on a new Figure; override them to add, say, a memory or gate view.
+    """
+
+    def __init__(self, trace, step=0, block=0, head=0, example=0, figsize=(6.2, 4.6)):
+        attention = check_array("trace.attention", trace.attention, ndim=6)
+        T, num_blocks, B, H = attention.shape[:4]
+        self.trace = trace
+        self.figsize = figsize
+        self.figure = None
+        style = {"description_width": "initial"}
+
+        def slider(description, value, size):
+            if not 0 <= value < size:
+                raise ValueError(f"{description} must lie in [0, {size}), got {value}")
+            return widgets.IntSlider(value=value, min=0, max=max(size - 1, 0), description=description,
+                                     disabled=size == 1, continuous_update=False, style=style)
+
+        self.step_slider = slider("step", step, T)
+        self.block_slider = slider("block", block, num_blocks)
+        self.head_slider = slider("head", head, H)
+        self.example_slider = slider("example", example, B)
+        self.output = widgets.Output()
+        for control in self.controls():
+            control.observe(self._on_change, names="value")
+        super().__init__([widgets.HBox(self.controls()[:2]), widgets.HBox(self.controls()[2:]),
+                          self.output])
+        self.update()
+
+    def controls(self):
+        """The controls, in the order they are laid out (two per line)."""
+        return [self.step_slider, self.block_slider, self.head_slider, self.example_slider]
+
+    # The current settings, read from the controls.
+    @property
+    def step(self):
+        return self.step_slider.value
+
+    @property
+    def block(self):
+        return self.block_slider.value
+
+    @property
+    def head(self):
+        return self.head_slider.value
+
+    @property
+    def example(self):
+        return self.example_slider.value
+
+    def _on_change(self, change):
+        self.update()
+
+    def compute(self):
+        """Set what is shown for the current settings (here: `weights`)."""
+        self.weights = plots.trace_weights(self.trace, self.step, self.block, self.head, self.example)
+
+    def update(self):
+        """Recompute for the current settings, then redraw."""
+        self.compute()
+        self.draw()
+
+    def title(self):
+        """A one-line description of the current settings."""
+        return f"step {self.step}, block {self.block}, head {self.head}, example {self.example}"
+
+    def draw_panels(self, fig):
+        """Draw the current view on the empty Figure `fig`."""
+        ax = fig.subplots()
+        plots.trace_attention(self.trace, self.step, self.block, self.head, self.example, ax=ax,
+                              title=self.title())
+
+    def draw(self):
+        """Draw the current view on a new Figure and show it in the Output area."""
+        fig = Figure(figsize=self.figsize, layout="constrained")
+        self.draw_panels(fig)
+        self.figure = fig
+        # Outside a kernel (tests, scripts) there is nowhere to show it.
+        if get_ipython() is not None:
+            with self.output:
+                clear_output(wait=True)
+                display(fig)
