@@ -59,3 +59,11 @@ def check_sequence(x, input_size, dtype):
     if x.shape[2] != input_size:
         raise ValueError(f"x must have shape [B, T, input_size={input_size}], got {list(x.shape)}")
     return x.astype(dtype, copy=False)
+
+
+def check_generator(rng):
+    """Raise ValueError unless rng is an np.random.Generator: rmc_lib never
+    draws from a global or unseeded source, so every result can be repeated."""
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(f"rng must be an np.random.Generator, e.g. np.random.default_rng(0), "
+                         f"got {type(rng).__name__}")

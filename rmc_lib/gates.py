@@ -14,8 +14,10 @@ and the new memory is
     M_t = i * tanh(M~) + f * M_prev
 
 where M~ is what attention proposed. The two biases are constants, not
-trained: a forget bias of 1 makes f start near sigmoid(1) = 0.73, so the
-memory is kept by default, the same trick as the LSTM's forget-gate bias.
+trained: a forget bias of 1 makes f start near sigmoid(1) = 0.73, so at
+the start of training a slot keeps 73% of itself per step rather than 50%
+(a half-life of 2.2 steps instead of 1), the same trick as the LSTM's
+forget-gate bias.
 
 `gate_style='unit'` gives every feature of every slot its own gate
 (width g = mem_size); `'memory'` gives one scalar gate per slot (g = 1).

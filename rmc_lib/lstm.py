@@ -14,7 +14,7 @@ the output at each step is h_t.
 
 import numpy as np
 
-from .checks import check_array, check_float_dtype, check_positive_int, check_sequence
+from .checks import check_array, check_float_dtype, check_generator, check_positive_int, check_sequence
 from .layers import sigmoid
 from .rmc import truncated_normal
 
@@ -23,12 +23,12 @@ class LSTM:
     """An LSTM layer. input_size D, hidden_size H; params 'x.W' [D, 4H],
     'h.W' [H, 4H], 'b' [4H]."""
 
-    def __init__(self, hidden_size, *, input_size, forget_bias=1.0, rng=None, dtype=np.float64):
+    def __init__(self, hidden_size, *, input_size, rng, forget_bias=1.0, dtype=np.float64):
         self.hidden_size = check_positive_int("hidden_size", hidden_size)
         self.input_size = check_positive_int("input_size", input_size)
         self.forget_bias = float(forget_bias)
         self.dtype = check_float_dtype(dtype)
-        rng = np.random.default_rng() if rng is None else rng
+        check_generator(rng)
         D, H = self.input_size, self.hidden_size
         b = np.zeros(4 * H, dtype=self.dtype)
         b[H:2 * H] = self.forget_bias

@@ -11,7 +11,7 @@ is the last hidden state.
 
 import numpy as np
 
-from .checks import check_positive_int
+from .checks import check_generator, check_positive_int
 from .layers import (mlp_backward, mlp_forward, softmax_cross_entropy_backward,
                      softmax_cross_entropy_forward)
 from .rmc import truncated_normal
@@ -23,11 +23,11 @@ class SequenceClassifier:
     [hidden, num_classes], 'head.1.b'. Arrays are shared with the core, so
     update them in place (as rmc_lib's optimisers do)."""
 
-    def __init__(self, core, num_classes, head_hidden=128, rng=None):
+    def __init__(self, core, num_classes, *, rng, head_hidden=128):
         self.core = core
         self.num_classes = check_positive_int("num_classes", num_classes)
         self.head_hidden = check_positive_int("head_hidden", head_hidden)
-        rng = np.random.default_rng() if rng is None else rng
+        check_generator(rng)
         dtype, n_in = core.dtype, core.output_size
         self.dtype = dtype
         self.params = {f"core.{k}": v for k, v in core.params.items()}

@@ -18,8 +18,8 @@ of the memory, and a layer combining the two), with its defects corrected:
    from the attended memory and the raw input, and with no input fell back
    to a constant 0.5, so memory halved every step. Here the memory is
    updated by the RMC's input and forget gates computed from the input and
-   tanh of the previous memory, with a forget bias of 1 so that memory is
-   kept by default.
+   tanh of the previous memory, with a forget bias of 1, so that at the
+   start a slot keeps 73% of itself per step rather than 50%.
 4. It has a backward pass (BPTT through the LSTM and the memory), checked
    against finite differences in the tests, so it can be trained.
 5. The read-out keeps the slots apart: the original averaged the slots,
@@ -36,7 +36,7 @@ One step, with state (h, c, M):
 
 import numpy as np
 
-from .checks import check_array, check_sequence
+from .checks import check_array, check_generator, check_sequence
 from .lstm import LSTM
 from .rmc import RelationalMemory, truncated_normal
 
@@ -49,8 +49,8 @@ class RelationalRNN:
 
     def __init__(self, hidden_size, mem_slots, head_size, num_heads=1, num_blocks=1,
                  forget_bias=1.0, input_bias=0.0, gate_style="unit", attention_mlp_layers=2,
-                 key_size=None, *, input_size, rng=None, dtype=np.float64):
-        rng = np.random.default_rng() if rng is None else rng
+                 key_size=None, *, input_size, rng, dtype=np.float64):
+        check_generator(rng)
         self.lstm = LSTM(hidden_size, input_size=input_size, rng=rng, dtype=dtype)
         self.memory = RelationalMemory(
             mem_slots, head_size, num_heads=num_heads, num_blocks=num_blocks,

@@ -21,7 +21,7 @@ from each step to the one before.
 import numpy as np
 
 from .attention import check_head_sizes, multihead_attention_backward, multihead_attention_forward
-from .checks import check_array, check_float_dtype, check_positive_int, check_sequence
+from .checks import check_array, check_float_dtype, check_generator, check_positive_int, check_sequence
 from .gates import (check_gate_style, gate_size, gated_update_backward, gated_update_forward,
                     gates_backward, gates_forward)
 from .layers import (layer_norm_backward, layer_norm_forward, linear_backward, linear_forward,
@@ -68,7 +68,7 @@ class RelationalMemory:
 
     def __init__(self, mem_slots, head_size, num_heads=1, num_blocks=1, forget_bias=1.0,
                  input_bias=0.0, gate_style="unit", attention_mlp_layers=2, key_size=None,
-                 *, input_size, rng=None, dtype=np.float64):
+                 *, input_size, rng, dtype=np.float64):
         self.mem_slots = check_positive_int("mem_slots", mem_slots)
         self.head_size = check_positive_int("head_size", head_size)
         self.num_heads = check_positive_int("num_heads", num_heads)
@@ -84,7 +84,7 @@ class RelationalMemory:
         self.mem_size = self.head_size * self.num_heads
         self.gate_size = gate_size(gate_style, self.mem_size)
         self.output_size = self.mem_slots * self.mem_size
-        rng = np.random.default_rng() if rng is None else rng
+        check_generator(rng)
         self.params = {name: self._init_param(rng, name, shape)
                        for name, shape in self.param_shapes().items()}
 

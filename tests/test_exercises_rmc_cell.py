@@ -13,7 +13,7 @@ from rmc_lib.rmc import RelationalMemory
 
 def library_count(N, hs, H, nb, D, gate_style, mlp_layers, key_size):
     return RelationalMemory(N, hs, H, nb, gate_style=gate_style, attention_mlp_layers=mlp_layers,
-                            key_size=key_size, input_size=D).num_params()
+                            key_size=key_size, input_size=D, rng=np.random.default_rng(0)).num_params()
 
 
 def formula_count(N, hs, H, nb, D, gate_style, mlp_layers, key_size, *, qkv_width=None,

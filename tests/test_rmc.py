@@ -188,3 +188,10 @@ def test_forward_rejects_bad_input():
         core.forward(np.zeros((2, 3, 5)), np.zeros((2, 3, 8)))
     with pytest.raises(ValueError, match="memory contains NaN or inf"):
         core.forward(np.zeros((2, 3, 5)), np.full((2, 4, 8), np.inf))
+
+
+def test_an_explicit_generator_is_required():
+    with pytest.raises(ValueError, match=r"rng must be an np.random.Generator, e.g. np.random.default_rng\(0\), got int"):
+        RelationalMemory(4, 8, input_size=5, rng=0)
+    with pytest.raises(TypeError):
+        RelationalMemory(4, 8, input_size=5)   # no rng at all: Python itself refuses
