@@ -1,0 +1,57 @@
+"""Reading training runs back: the histories in run folders, and accuracy at
+a fixed budget of training examples or of wall time, with mean and spread
+over seeds.
+
+A run folder is what `python -m rmc_lib train --out FOLDER` writes:
+checkpoint.npz, history.csv and command.txt.
+"""
+
+import os
+import re
+
+import numpy as np
+
+from .train import history_columns, read_history
+
+
+def load_runs(folder):
+    """Histories of every run in `folder`, grouped by model.
+
+    Run folders are named MODEL-seedK (e.g. rmc-seed0). Returns a dict
+    model -> list of (seed, columns), columns being a dict of arrays
+    (step, examples, seconds, eval_accuracy, ...), sorted by seed.
+    """
+    runs = {}
+    for name in sorted(os.listdir(folder)):
+        match = re.fullmatch(r"(.+)-seed(\d+)", name)
+        path = os.path.join(folder, name, "history.csv")
+        if match and os.path.exists(path):
+            model, seed = match.group(1), int(match.group(2))
+            runs.setdefault(model, []).append((seed, history_columns(read_history(path))))
+    for model in runs:
+        runs[model].sort(key=lambda pair: pair[0])
+    return runs
+
+
+def value_at(columns, budget, by="examples", field="eval_accuracy"):
+    """The last recorded `field` at or before `budget` of `by` ('examples'
+    or 'seconds'); nan if the run has no evaluation that early."""
+    if by not in ("examples", "seconds", "step"):
+        raise ValueError(f"by must be 'examples', 'seconds' or 'step', got {by!r}")
+    reached = np.flatnonzero(columns[by] <= budget)
+    return float(columns[field][reached[-1]]) if reached.size else float("nan")
+
+
+def summary_at(runs, budget, by="examples", field="eval_accuracy"):
+    """For each model: (mean, min, max, values per seed) of `field` at `budget`."""
+    table = {}
+    for model, seeded in runs.items():
+        values = np.array([value_at(columns, budget, by, field) for _, columns in seeded])
+        table[model] = (float(values.mean()), float(values.min()), float(values.max()), values)
+    return table
+
+
+def examples_to_reach(columns, threshold, field="eval_accuracy"):
+    """Training examples seen when `field` first reached `threshold` (nan if never)."""
+    reached = np.flatnonzero(columns[field] >= threshold)
+    return float(columns["examples"][reached[0]]) if reached.size else float("nan")
