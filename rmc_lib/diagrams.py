@@ -1,9 +1,11 @@
-"""Diagrams drawn with matplotlib patches: the RMC cell in one picture.
+"""Diagrams drawn with matplotlib patches: the RMC cell in one picture
+(`draw_rmc`), and the cell unrolled over time with its gradients (`draw_bptt`).
 
 Nothing here computes anything; it draws what `rmc_lib` computes, so that a
-figure and the code never tell two different stories. The picture follows
-Sonnet's `RelationalMemory._build` step by step (see the module docstrings of
-`attention`, `gates` and `memory`).
+figure and the code never tell two different stories. The picture of one step
+follows Sonnet's `RelationalMemory._build` step by step (see the module
+docstrings of `attention`, `gates` and `memory`); the unrolled picture follows
+`RelationalMemory.forward` and `backward`.
 """
 
 import matplotlib.pyplot as plt
@@ -163,4 +165,80 @@ def draw_rmc(ax=None):
            label=r"next step: $M_t$ becomes $M_{t-1}$", label_at=(58, 57.3), ha="center", va="top")
 
     ax.set_title("The Relational Memory Core: one time step", fontsize=FONT + 3)
+    return ax
+
+
+# Colours of the unrolled graph: the forward pass in LINE_COLOUR, the backward pass in red.
+GRADIENT_COLOUR = "#c0392b"
+CELL_SPACING = 3.0     # diagram units from one step's box to the next
+
+
+def draw_bptt(ax=None, steps=3):
+    """Draw the RMC unrolled over `steps` time steps, with the flow of gradients.
+
+    Each step is one box "RMC step (θ)", the same parameters θ in every box.
+    Forward (black, solid): the memory M_0 -> M_1 -> ... -> M_T from left to
+    right, the input x_t entering each step from below and output_t leaving
+    it upwards to its loss term ℓ_t. Backward (red, dashed): the gradients
+    \\bar M_t = dL/dM_t from right to left along the memory, and dL/d out_t
+    entering each step from its output. This is the graph whose
+    backward pass `RelationalMemory.backward` computes.
+
+    Every label is a Text artist of `ax` (so tests can look for them):
+    "$M_{t}$" and "$\\bar M_{t}$" for t = 0..steps, "$x_{t}$" for t = 1..steps.
+
+    ax: a matplotlib Axes to draw on; if None, a new figure is made, 4.4
+    inches high and wide enough for the steps (11 inches for 4 steps, at least 7).
+    steps: the number of time steps T drawn, a positive int.
+    Returns the Axes.
+    """
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise ValueError(f"steps must be a positive int, got {steps!r}")
+    right = CELL_SPACING * steps + 1.6
+    if ax is None:
+        width = max(7.0, round(11 * (right + 0.2) / 13.8, 1))
+        _, ax = plt.subplots(figsize=(width, 4.4))
+    ax.set_xlim(-0.2, right)
+    ax.set_ylim(-0.4, 5.0)
+    ax.axis("off")
+
+    def arrow(start, end, colour=LINE_COLOUR, dashed=False):
+        ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=12, color=colour,
+                                     linewidth=1.3, linestyle=(0, (4, 3)) if dashed else "-"))
+
+    def memory_labels(x, t):
+        # M_t above the forward arrow, its gradient below the backward arrow
+        ax.text(x, 2.35, rf"$M_{{{t}}}$", ha="center", va="bottom", fontsize=10)
+        ax.text(x, 1.65, rf"$\bar M_{{{t}}}$", ha="center", va="top", fontsize=10,
+                color=GRADIENT_COLOUR)
+
+    for t in range(1, steps + 1):
+        cx = CELL_SPACING * t
+        ax.add_patch(FancyBboxPatch((cx - 0.8, 1.4), 1.6, 1.2, boxstyle="round,pad=0.05",
+                                    facecolor=BLOCK_COLOUR, edgecolor=LINE_COLOUR))
+        ax.text(cx, 2.0, "RMC step\n(θ)", ha="center", va="center", fontsize=9)
+        left = 0.3 if t == 1 else cx - CELL_SPACING + 0.8
+        arrow((left, 2.2), (cx - 0.85, 2.2))                                      # memory forward
+        arrow((cx - 0.85, 1.8), (left, 1.8), GRADIENT_COLOUR, dashed=True)        # gradient backward
+        memory_labels((left + cx - 0.85) / 2, t - 1)
+        arrow((cx, 0.35), (cx, 1.35))                                             # input
+        ax.text(cx, 0.2, rf"$x_{{{t}}}$", ha="center", va="top", fontsize=11)
+        arrow((cx - 0.25, 2.65), (cx - 0.25, 3.75))                               # output
+        arrow((cx + 0.25, 3.75), (cx + 0.25, 2.65), GRADIENT_COLOUR, dashed=True)
+        ax.text(cx, 3.85, rf"output$_{{{t}}}$ $\to$ loss $\ell_{{{t}}}$", ha="center", va="bottom",
+                fontsize=9)
+        ax.text(cx + 0.35, 3.2, rf"$\partial L / \partial\,\mathrm{{out}}_{{{t}}}$", ha="left",
+                va="center", fontsize=8, color=GRADIENT_COLOUR)
+
+    last = CELL_SPACING * steps + 0.85
+    arrow((last, 2.2), (right - 0.1, 2.2))
+    arrow((right - 0.1, 1.8), (last, 1.8), GRADIENT_COLOUR, dashed=True)
+    memory_labels((last + right - 0.1) / 2, steps)
+
+    ax.text((right - 0.2) / 2, 4.95,
+            "forward: memory left to right (black)\n"
+            "backward: gradients right to left (red, dashed)\n"
+            "θ is shared by every step, so its gradient is the sum over the steps",
+            ha="center", va="top", fontsize=8.5)
+    ax.set_title(f"The RMC unrolled over T = {steps} step{'s' if steps > 1 else ''}", fontsize=11)
     return ax

@@ -35,10 +35,10 @@ def _figure_and_axes(ax, figsize):
     return ax.figure, ax
 
 
-def _figure_and_axes_list(axes, count, figsize):
+def _figure_and_axes_list(axes, count, figsize, layout=None):
     """Use the caller's list of `count` axes, otherwise a 1 x count figure."""
     if axes is None:
-        fig, axes = plt.subplots(1, count, figsize=figsize)
+        fig, axes = plt.subplots(1, count, figsize=figsize, layout=layout)
         return fig, list(np.atleast_1d(axes))
     axes = list(np.ravel(axes))
     if len(axes) != count:
@@ -350,10 +350,16 @@ def plot_simulation(results, vary="forget_bias", quantities=("traced", "correlat
     'input_bias', the bias named in the legend. With ideal=True the panel
     'traced' also shows, dashed, the zero-weight curve f**t for each
     forget bias (`retention_curve`).
+
+    The panels share their colours (one per run). On a new figure one legend
+    for all of them stands to the right of the panels; on the caller's axes
+    each panel gets its own legend.
     """
     if vary not in ("forget_bias", "input_bias"):
         raise ValueError(f"vary must be 'forget_bias' or 'input_bias', got {vary!r}")
-    fig, axes = _figure_and_axes_list(axes, len(quantities), (5.2 * len(quantities), 3.9))
+    own_figure = axes is None
+    fig, axes = _figure_and_axes_list(axes, len(quantities), (5.2 * len(quantities) + 1.8, 3.9),
+                                      layout="constrained")
     for ax, quantity in zip(axes, quantities):
         if quantity not in _QUANTITY_LABELS:
             raise ValueError(f"quantity must be one of {sorted(_QUANTITY_LABELS)}, got {quantity!r}")
@@ -368,11 +374,19 @@ def plot_simulation(results, vary="forget_bias", quantities=("traced", "correlat
         ax.set_title(title)
         ax.set_xlim(0, t.size - 1)
         if quantity == "traced" and ideal:
-            ax.plot([], [], color="k", lw=1, ls="--", label=r"zero weights: $\sigma(b)^t$")
+            ax.plot([], [], color="k", lw=1, ls="--", label=r"dashed: zero weights, $\sigma(b)^t$")
         if quantity in ("traced", "correlation"):
             ax.axhline(0, color="0.7", lw=0.8)
-    axes[0].legend(fontsize=8)
-    fig.tight_layout()
+    if own_figure:
+        entries = {}
+        for ax in axes:
+            for handle, label in zip(*ax.get_legend_handles_labels()):
+                entries.setdefault(label, handle)
+        fig.legend(list(entries.values()), list(entries), loc="outside right upper", fontsize=8,
+                   title="colours shared by the panels", title_fontsize=8)
+    else:
+        for ax in axes:
+            ax.legend(fontsize=8)
     return fig
 
 
@@ -383,24 +397,29 @@ def plot_simulation(results, vary="forget_bias", quantities=("traced", "correlat
 def plot_bias_view(forget_bias=1.0, input_bias=0.0, steps=50, axes=None):
     """Two panels for one setting of the biases (zero gate weights).
 
-    Left: the retention curve f**t of M_0, its half-life marked, and for
-    comparison Sonnet's default (forget_bias = 1) in grey. Right: the
-    fraction kept (f) and the fraction of the proposal written (i) per step.
+    Left: the retention curve f**t of M_0 (gid 'retention'), its half-life
+    marked, a thin guide at 0.5 (gid 'half'), and, when the forget bias is
+    not Sonnet's default of 1, the default's curve in grey for comparison
+    (gid 'default retention'). Right: the fraction kept (f) and the
+    fraction of the proposal written (i) per step.
     axes: optional pair of axes. Returns the figure.
     """
     data = bias_view_data(forget_bias, input_bias, steps)
-    default = bias_view_data(1.0, 0.0, steps)
     fig, (left, right) = _figure_and_axes_list(axes, 2, (9.0, 3.6))
-    left.plot(default["steps"], default["retention"], color="0.6", lw=1.2, ls=":",
-              label="default, forget_bias = 1")
+    left.axhline(0.5, color="0.82", lw=1, zorder=0, gid="half")
+    left.annotate("0.5", xy=(steps, 0.5), xytext=(-3, 2), textcoords="offset points",
+                  ha="right", va="bottom", color="0.45", fontsize=8)
+    if not np.isclose(data["forget_bias"], 1.0):
+        default = bias_view_data(1.0, 0.0, steps)
+        left.plot(default["steps"], default["retention"], color="0.5", lw=1.2, ls=":",
+                  label="Sonnet's default, forget_bias = 1", gid="default retention")
     left.plot(data["steps"], data["retention"], color="C0", lw=2,
-              label=f"forget_bias = {data['forget_bias']:.1f}")
+              label=f"forget_bias = {data['forget_bias']:.1f}", gid="retention")
     if data["half_life"] <= steps:
         left.plot([data["half_life"]], [0.5], "o", color="C3",
                   label=f"half-life {data['half_life']:.1f} steps")
     else:
         left.plot([], [], "o", color="C3", label=f"half-life {data['half_life']:.1f} steps (off the plot)")
-    left.axhline(0.5, color="0.5", lw=0.8, ls=":")
     left.set_xlim(0, steps)
     left.set_ylim(0, 1.02)
     left.set_xlabel("time step t")

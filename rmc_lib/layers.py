@@ -126,11 +126,11 @@ def tanh_backward(dout, cache):
 def sigmoid(x):
     """1 / (1 + exp(-x)), computed without overflow for any |x|.
 
-    exp is only ever taken of -|x| <= 0, so it lies in (0, 1]: for x >= 0
+    exp is only ever taken of -|x| <= 0, so it lies in [0, 1]: for x >= 0
     use 1 / (1 + e^-x), for x < 0 the equal form e^x / (1 + e^x).
     """
     x = np.asarray(x)
-    e = np.exp(-np.abs(x))          # in (0, 1]: never overflows
+    e = np.exp(-np.abs(x))          # in [0, 1]: never overflows
     r = 1 / (1 + e)
     return np.where(x >= 0, r, e * r)
 

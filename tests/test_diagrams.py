@@ -1,4 +1,5 @@
-"""The RMC diagram: drawn where asked, with the labels the notebooks refer to, legible."""
+"""The diagrams (one RMC step, the unrolled graph of BPTT): drawn where asked, with the
+labels the notebooks refer to, legible."""
 
 import itertools
 
@@ -8,7 +9,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from rmc_lib.diagrams import draw_rmc  # noqa: E402
+from rmc_lib.diagrams import draw_bptt, draw_rmc  # noqa: E402
 
 
 @pytest.fixture
@@ -70,3 +71,67 @@ def test_without_axes_it_makes_a_figure_of_the_documented_size():
         assert (width, height) == (11, 6)
     finally:
         plt.close(ax.figure)
+
+
+# ---------------------------------------------------------------------------
+# draw_bptt: the RMC unrolled over time, with the flow of gradients
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("steps", [1, 3, 4, 6])
+def test_bptt_draws_on_the_given_axes_with_every_label(steps):
+    fig, ax = plt.subplots(figsize=(11, 4.4))
+    try:
+        assert draw_bptt(ax, steps=steps) is ax
+        assert len(fig.axes) == 1
+        texts = _texts(ax)
+        assert texts.count("RMC step\n(θ)") == steps
+        for t in range(steps + 1):
+            assert f"$M_{{{t}}}$" in texts
+            assert f"$\\bar M_{{{t}}}$" in texts
+        for t in range(1, steps + 1):
+            assert f"$x_{{{t}}}$" in texts
+            assert any(f"\\ell_{{{t}}}" in text for text in texts)
+            assert any(f"\\mathrm{{out}}_{{{t}}}" in text for text in texts)
+        assert f"$x_{{{steps + 1}}}$" not in texts
+        assert ax.get_title().startswith(f"The RMC unrolled over T = {steps} step")
+    finally:
+        plt.close(fig)
+
+
+@pytest.mark.parametrize("steps", [1, 2, 3, 4, 6])
+def test_bptt_labels_do_not_overlap_and_lie_inside_the_figure(steps):
+    ax = draw_bptt(steps=steps)
+    fig = ax.figure
+    try:
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        figure_box = fig.bbox
+        boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in ax.texts + [ax.title]]
+        for text, box in boxes:
+            assert figure_box.x0 <= box.x0 and box.x1 <= figure_box.x1, f"{text!r} leaves the figure"
+            assert figure_box.y0 <= box.y0 and box.y1 <= figure_box.y1, f"{text!r} leaves the figure"
+        for (text_a, a), (text_b, b) in itertools.combinations(boxes, 2):
+            assert not a.overlaps(b), f"{text_a!r} overlaps {text_b!r}"
+    finally:
+        plt.close(fig)
+
+
+def test_bptt_default_is_three_steps_and_the_figure_fits_them():
+    ax = draw_bptt()
+    try:
+        assert ax.get_title() == "The RMC unrolled over T = 3 steps"
+        assert tuple(ax.figure.get_size_inches()) == (8.6, 4.4)
+    finally:
+        plt.close(ax.figure)
+    ax = draw_bptt(steps=4)
+    try:
+        assert tuple(ax.figure.get_size_inches()) == (11, 4.4)
+    finally:
+        plt.close(ax.figure)
+
+
+@pytest.mark.parametrize("steps", [0, -1, 2.0, True, "3"])
+def test_bptt_rejects_a_step_count_that_is_not_a_positive_int(steps):
+    with pytest.raises(ValueError, match="steps must be a positive int"):
+        draw_bptt(steps=steps)

@@ -149,13 +149,36 @@ def test_plot_retention_draws_the_retention_curves():
     np.testing.assert_allclose(lines[1].get_ydata(), gate_views.retention_curve(2.0, 30))
 
 
+def lines_by_gid(ax):
+    return {line.get_gid(): line for line in ax.get_lines() if line.get_gid()}
+
+
 def test_plot_bias_view_draws_the_data():
     fig = gate_views.plot_bias_view(3.0, -1.0, steps=40)
     left, right = fig.axes
-    curve = left.get_lines()[1]
-    np.testing.assert_allclose(curve.get_ydata(), gate_views.retention_curve(3.0, 40))
+    lines = lines_by_gid(left)
+    np.testing.assert_allclose(lines["retention"].get_ydata(), gate_views.retention_curve(3.0, 40))
+    # Sonnet's default for comparison, in grey and labelled as such.
+    default = lines["default retention"]
+    np.testing.assert_allclose(default.get_ydata(), gate_views.retention_curve(1.0, 40))
+    assert "default" in default.get_label()
+    # The 0.5 guide: a thin solid line, styled unlike the default's dotted curve, and annotated.
+    half = lines["half"]
+    np.testing.assert_allclose(half.get_ydata(), [0.5, 0.5])
+    assert half.get_linestyle() == "-" and half.get_linestyle() != default.get_linestyle()
+    assert any(text.get_text() == "0.5" for text in left.texts)
     heights = [bar.get_height() for bar in right.patches]
     np.testing.assert_allclose(heights, [sigmoid(3.0), sigmoid(-1.0)])
+
+
+def test_plot_bias_view_skips_the_default_curve_at_the_default():
+    fig = gate_views.plot_bias_view(1.0, 2.0, steps=30)
+    left = fig.axes[0]
+    lines = lines_by_gid(left)
+    assert "default retention" not in lines
+    np.testing.assert_allclose(lines["retention"].get_ydata(), gate_views.retention_curve(1.0, 30))
+    legend = [text.get_text() for text in left.get_legend().get_texts()]
+    assert legend == ["forget_bias = 1.0", f"half-life {gates.half_life(sigmoid(1.0)):.1f} steps"]
 
 
 def test_plot_bias_view_uses_given_axes():
@@ -200,6 +223,16 @@ def test_plot_simulation(rng):
     fig = gate_views.plot_simulation(results)
     assert len(fig.axes) == 2
     np.testing.assert_allclose(fig.axes[0].get_lines()[0].get_ydata(), results[0]["traced"])
+    np.testing.assert_allclose(fig.axes[1].get_lines()[0].get_ydata(), results[0]["correlation"])
+    # One legend for both panels (they share their colours), none inside a panel.
+    assert [ax.get_legend() for ax in fig.axes] == [None, None]
+    labels = [text.get_text() for text in fig.legends[0].get_texts()]
+    assert labels[:2] == ["forget_bias = 0", "forget_bias = 2"]
+    # On the caller's axes, every panel has its own legend.
+    fig, axes = plt.subplots(1, 2)
+    gate_views.plot_simulation(results, vary="input_bias", quantities=("rms", "correlation"), axes=axes)
+    for ax in axes:
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == ["input_bias = 0", "input_bias = 0"]
     with pytest.raises(ValueError, match="vary must be"):
         gate_views.plot_simulation(results, vary="bias")
 
