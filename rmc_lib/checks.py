@@ -67,3 +67,11 @@ def check_generator(rng):
     if not isinstance(rng, np.random.Generator):
         raise ValueError(f"rng must be an np.random.Generator, e.g. np.random.default_rng(0), "
                          f"got {type(rng).__name__}")
+
+
+def check_shape(name, x, expected):
+    """Check that x has exactly the shape `expected`; return it as an array."""
+    x = check_array(name, x)
+    if x.shape != tuple(expected):
+        raise ValueError(f"{name} must have shape {list(expected)}, got {list(x.shape)}")
+    return x

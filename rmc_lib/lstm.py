@@ -14,7 +14,8 @@ the output at each step is h_t.
 
 import numpy as np
 
-from .checks import check_array, check_float_dtype, check_generator, check_positive_int, check_sequence
+from .checks import (check_array, check_float_dtype, check_generator, check_positive_int, check_sequence,
+                     check_shape)
 from .layers import sigmoid
 from .rmc import truncated_normal
 
@@ -111,9 +112,7 @@ class LSTM:
         """BPTT. Returns (grads, dx [B, T, D], (dh0, dc0))."""
         B, T, D = cache["x_shape"]
         H = self.hidden_size
-        d_outputs = check_array("d_outputs", d_outputs, ndim=3)
-        if d_outputs.shape != (B, T, H):
-            raise ValueError(f"d_outputs must have shape {[B, T, H]}, got {list(d_outputs.shape)}")
+        d_outputs = check_shape("d_outputs", d_outputs, (B, T, H))
         grads = {name: np.zeros_like(value) for name, value in self.params.items()}
         if d_final_state is None:
             dh, dc = np.zeros((B, H), self.dtype), np.zeros((B, H), self.dtype)

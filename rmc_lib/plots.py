@@ -27,6 +27,17 @@ def _new_axes(figsize, ncols=1, **kwargs):
     return axes
 
 
+def _panel_axes(axes, count, what, figsize):
+    """The given axes (checked to be `count` of them, one per `what`) or a
+    new row of `count` axes of the given figure size."""
+    if axes is None:
+        return _new_axes(figsize, ncols=count, squeeze=False)[0]
+    axes = np.atleast_1d(axes)
+    if len(axes) != count:
+        raise ValueError(f"axes must hold {count} axes (one per {what}), got {len(axes)}")
+    return axes
+
+
 def slot_labels(num_slots, input_row=True):
     """Row names for the RMC's attention matrix A = [M; x']:
     "slot 0" ... "slot N-1", then "input" when `input_row` is True."""
@@ -92,11 +103,7 @@ def head_heatmaps(weights, axes=None, row_labels=None, col_labels=None, title=No
     """
     weights = check_array("weights", weights, ndim=3)
     H = weights.shape[0]
-    if axes is None:
-        axes = _new_axes((0.5 + 3.6 * H, 3.6), ncols=H, squeeze=False)[0]
-    axes = np.atleast_1d(axes)
-    if len(axes) != H:
-        raise ValueError(f"axes must hold {H} axes (one per head), got {len(axes)}")
+    axes = _panel_axes(axes, H, "head", (0.5 + 3.6 * H, 3.6))
     for h, ax in enumerate(axes):
         attention_heatmap(weights[h], ax=ax, row_labels=row_labels, col_labels=col_labels,
                           title=f"head {h}", colorbar=False,
@@ -386,11 +393,7 @@ def trace_attention_grid(trace, example=0, block=0, head=0, axes=None, title=Non
     Returns the array of T axes.
     """
     T = trace.attention.shape[0]
-    if axes is None:
-        axes = _new_axes((0.8 + 3.2 * T, 3.7), ncols=T, squeeze=False)[0]
-    axes = np.atleast_1d(axes)
-    if len(axes) != T:
-        raise ValueError(f"axes must hold {T} axes (one per step), got {len(axes)}")
+    axes = _panel_axes(axes, T, "step", (0.8 + 3.2 * T, 3.7))
     for t, ax in enumerate(axes):
         trace_attention(trace, t, block, head, example, ax=ax, colorbar=False, title=f"step {t}",
                         ylabel="query (attending)" if t == 0 else "")

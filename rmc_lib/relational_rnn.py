@@ -36,7 +36,7 @@ One step, with state (h, c, M):
 
 import numpy as np
 
-from .checks import check_array, check_generator, check_sequence
+from .checks import check_generator, check_sequence, check_shape
 from .lstm import LSTM
 from .rmc import RelationalMemory, truncated_normal
 
@@ -111,9 +111,7 @@ class RelationalRNN:
         """BPTT. Returns (grads, dx [B, T, D], (dh0, dc0, dM0))."""
         B, T, D = cache["x_shape"]
         H = self.hidden_size
-        d_outputs = check_array("d_outputs", d_outputs, ndim=3)
-        if d_outputs.shape != (B, T, H):
-            raise ValueError(f"d_outputs must have shape {[B, T, H]}, got {list(d_outputs.shape)}")
+        d_outputs = check_shape("d_outputs", d_outputs, (B, T, H))
         p = self.params
         lstm_grads = {k: np.zeros_like(v) for k, v in self.lstm.params.items()}
         memory_grads = {k: np.zeros_like(v) for k, v in self.memory.params.items()}

@@ -21,7 +21,8 @@ from each step to the one before.
 import numpy as np
 
 from .attention import check_head_sizes, multihead_attention_backward, multihead_attention_forward
-from .checks import check_array, check_float_dtype, check_generator, check_positive_int, check_sequence
+from .checks import (check_array, check_float_dtype, check_generator, check_positive_int, check_sequence,
+                     check_shape)
 from .gates import (check_gate_style, gate_size, gated_update_backward, gated_update_forward,
                     gates_backward, gates_forward)
 from .layers import (layer_norm_backward, layer_norm_forward, linear_backward, linear_forward,
@@ -276,9 +277,7 @@ class RelationalMemory:
         """
         B, T, D = cache["x_shape"]
         N, F = self.mem_slots, self.mem_size
-        d_outputs = check_array("d_outputs", d_outputs, ndim=3)
-        if d_outputs.shape != (B, T, N * F):
-            raise ValueError(f"d_outputs must have shape {[B, T, N * F]}, got {list(d_outputs.shape)}")
+        d_outputs = check_shape("d_outputs", d_outputs, (B, T, N * F))
         grads = {name: np.zeros_like(value) for name, value in self.params.items()}
         dx = np.empty((B, T, D), dtype=self.dtype)
         if d_final_memory is None:

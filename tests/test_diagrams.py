@@ -51,8 +51,9 @@ def test_memory_rows_stand_for_the_slots(drawn):
     assert "$x'$" in texts
 
 
-def test_no_two_labels_overlap_and_all_lie_inside_the_figure(drawn):
-    fig, ax, _ = drawn
+def assert_labels_fit(ax):
+    """No two text labels of ax overlap, and all lie inside the figure."""
+    fig = ax.figure
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     figure_box = fig.bbox
@@ -62,6 +63,11 @@ def test_no_two_labels_overlap_and_all_lie_inside_the_figure(drawn):
         assert figure_box.y0 <= box.y0 and box.y1 <= figure_box.y1, f"{text!r} leaves the figure"
     for (text_a, a), (text_b, b) in itertools.combinations(boxes, 2):
         assert not a.overlaps(b), f"{text_a!r} overlaps {text_b!r}"
+
+
+def test_no_two_labels_overlap_and_all_lie_inside_the_figure(drawn):
+    _, ax, _ = drawn
+    assert_labels_fit(ax)
 
 
 def test_without_axes_it_makes_a_figure_of_the_documented_size():
@@ -104,15 +110,7 @@ def test_bptt_labels_do_not_overlap_and_lie_inside_the_figure(steps):
     ax = draw_bptt(steps=steps)
     fig = ax.figure
     try:
-        fig.canvas.draw()
-        renderer = fig.canvas.get_renderer()
-        figure_box = fig.bbox
-        boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in ax.texts + [ax.title]]
-        for text, box in boxes:
-            assert figure_box.x0 <= box.x0 and box.x1 <= figure_box.x1, f"{text!r} leaves the figure"
-            assert figure_box.y0 <= box.y0 and box.y1 <= figure_box.y1, f"{text!r} leaves the figure"
-        for (text_a, a), (text_b, b) in itertools.combinations(boxes, 2):
-            assert not a.overlaps(b), f"{text_a!r} overlaps {text_b!r}"
+        assert_labels_fit(ax)
     finally:
         plt.close(fig)
 
