@@ -58,7 +58,8 @@ def build_parser():
                    help="RMC: a gate per unit, one per memory slot, or no gates")
     g.add_argument("--mlp-layers", type=int, default=2, help="RMC: layers of the attention MLP")
     g.add_argument("--key-size", type=int, default=None, help="RMC: query/key size (default: head size)")
-    g.add_argument("--forget-bias", type=float, default=1.0, help="RMC: forget-gate bias")
+    g.add_argument("--forget-bias", type=float, default=1.0,
+                   help="RMC: the constant forget-gate bias; LSTM: the forget gate's starting bias")
     g.add_argument("--input-bias", type=float, default=0.0, help="RMC: input-gate bias")
     g.add_argument("--hidden-size", type=int, default=64, help="LSTM / Relational RNN: hidden units")
     g.add_argument("--head-hidden", type=int, default=128, help="readout head: hidden units")
@@ -98,6 +99,8 @@ def model_config(args):
                      forget_bias=args.forget_bias, input_bias=args.input_bias)
     if args.model in ("lstm", "relational-rnn"):
         sizes["hidden_size"] = args.hidden_size
+    if args.model == "lstm":
+        sizes["forget_bias"] = args.forget_bias
     return {"kind": args.model, "sizes": sizes, "head_hidden": args.head_hidden, "dtype": args.dtype}
 
 

@@ -80,8 +80,8 @@ def build_classifier(kind, input_size, num_classes, rng, dtype=np.float32, head_
 
     kind: 'rmc' (sizes: mem_slots, head_size, num_heads, num_blocks,
     gate_style, attention_mlp_layers, key_size, forget_bias, input_bias),
-    'lstm' (sizes: hidden_size) or 'relational-rnn' (hidden_size and the
-    RMC's sizes). Sizes that do not apply to the kind are refused.
+    'lstm' (sizes: hidden_size, forget_bias) or 'relational-rnn' (hidden_size
+    and the RMC's sizes). Sizes that do not apply to the kind are refused.
     """
     from .lstm import LSTM
     from .relational_rnn import RelationalRNN
@@ -89,7 +89,7 @@ def build_classifier(kind, input_size, num_classes, rng, dtype=np.float32, head_
 
     rmc_args = {"mem_slots", "head_size", "num_heads", "num_blocks", "gate_style",
                 "attention_mlp_layers", "key_size", "forget_bias", "input_bias"}
-    allowed = {"rmc": rmc_args, "lstm": {"hidden_size"}, "relational-rnn": rmc_args | {"hidden_size"}}
+    allowed = {"rmc": rmc_args, "lstm": {"hidden_size", "forget_bias"}, "relational-rnn": rmc_args | {"hidden_size"}}
     if kind not in allowed:
         raise ValueError(f"model kind must be one of {list(MODEL_KINDS)}, got {kind!r}")
     unknown = sorted(set(sizes) - allowed[kind])

@@ -194,3 +194,12 @@ def test_command_line_help_documents_every_option(capsys):
         if action.option_strings and action.dest != "help":
             assert action.help, f"{action.option_strings} has no help text"
             assert action.option_strings[0] in text
+
+
+def test_lstm_forget_bias_from_the_command_line(tmp_path):
+    out = str(tmp_path / "lstm")
+    cli.main(["train", "--model", "lstm", "--hidden-size", "4", "--forget-bias", "0", "--objects", "3",
+              "--features", "2", "--head-hidden", "4", "--batch-size", "4", "--steps", "1",
+              "--eval-every", "1", "--eval-size", "8", "--quiet", "--out", out])
+    meta, params, _ = read_checkpoint(os.path.join(out, "checkpoint.npz"))
+    assert meta["model"]["sizes"] == {"hidden_size": 4, "forget_bias": 0.0}
