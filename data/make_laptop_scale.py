@@ -7,8 +7,9 @@
 Each run is one `python -m rmc_lib train ...` command (printed, and saved
 in its folder as command.txt), single-threaded, two runs at a time, one per
 core. Results go to data/laptop_scale/<model>-seed<k>/ (checkpoint.npz,
-history.csv, command.txt). A run that already has a checkpoint is resumed
-to its budget, so the script can be stopped and started again.
+history.csv, command.txt). A run that has reached its budget is skipped and
+an unfinished one is resumed, so the script can be stopped and started
+again; to redo a run from scratch, delete its folder first.
 
 The three models have parameter counts within 10% of each other:
 RMC 27,268 (4 slots, head size 16, 2 heads, 1 block), LSTM 28,548 (64 hidden
@@ -44,9 +45,21 @@ def commands():
             out = os.path.join(OUT, f"{model}-seed{seed}")
             command = ["python", "-m", "rmc_lib", "train", *TASK, *args, *TRAINING,
                        "--seed", str(seed), "--out", out]
+            if finished(os.path.join(ROOT, out)):
+                continue
             if os.path.exists(os.path.join(ROOT, out, "checkpoint.npz")):
                 command.append("--resume")
             yield command
+
+
+def finished(folder):
+    """True if the run in folder has reached its time budget."""
+    path = os.path.join(folder, "history.csv")
+    if not os.path.exists(path):
+        return False
+    with open(path) as f:
+        last = f.read().strip().splitlines()[-1].split(",")
+    return last[0] != "step" and float(last[2]) >= 60 * MINUTES
 
 
 def run(command):
