@@ -89,6 +89,10 @@ def main(argv):
     command, extra = argv[0], argv[1:]
     python = setup()
     if command == "lab":
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            # JupyterLab refuses to start as root (common in containers) unless told to
+            print("[run.py] running as root: passing --allow-root to JupyterLab", flush=True)
+            extra = ["--allow-root", *extra]
         run("start JupyterLab", [python, "-m", "jupyter", "lab", "--notebook-dir", ROOT / "notebooks", *extra])
     elif command == "test":
         run("run the tests", [python, "-m", "pytest", "tests", "notebooks", *NBVAL_ARGS, *extra])
