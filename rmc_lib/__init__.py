@@ -15,7 +15,8 @@ Modules, in the order the notebooks use them:
   cli             the command line: python -m rmc_lib train / evaluate
   gradcheck       finite-difference gradient checks
   checks          the input checks behind rmc_lib's ValueErrors
-  plots, widgets, gate_views, diagrams
+  runs            reading run folders back: accuracy at a budget, over seeds
+  plots, widgets, gate_views, diagrams, training_views
                   matplotlib figures and ipywidgets for the notebooks
   exercises       self-checks for the notebooks' exercises
 """

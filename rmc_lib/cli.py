@@ -120,7 +120,7 @@ def build_model(config, task, rng):
                             **config["sizes"])
 
 
-def run_train(args):
+def run_train(args, argv):
     os.makedirs(args.out, exist_ok=True)
     checkpoint_path = os.path.join(args.out, "checkpoint.npz")
     history_path = os.path.join(args.out, "history.csv")
@@ -155,7 +155,7 @@ def run_train(args):
             history = [r for r in read_history(history_path) if r["step"] <= start_step]
             write_history(history_path, history)
         print(f"resuming {checkpoint_path} at step {start_step}")
-    command = "python -m rmc_lib " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    command = "python -m rmc_lib " + " ".join(shlex.quote(a) for a in argv)
     with open(os.path.join(args.out, "command.txt"), "a") as f:
         f.write(command + "\n")
     print(f"{model_cfg['kind']}: {model.num_params():,} parameters; task {task_cfg}")
@@ -198,11 +198,12 @@ def run_evaluate(args):
 
 
 def main(argv=None):
+    """Run the command line; argv defaults to sys.argv[1:]. `evaluate` returns the accuracy."""
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(argv)
     if args.command == "train":
-        run_train(args)
-    else:
-        run_evaluate(args)
+        return run_train(args, argv)
+    return run_evaluate(args)
 
 
 if __name__ == "__main__":

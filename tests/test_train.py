@@ -203,3 +203,14 @@ def test_lstm_forget_bias_from_the_command_line(tmp_path):
               "--eval-every", "1", "--eval-size", "8", "--quiet", "--out", out])
     meta, params, _ = read_checkpoint(os.path.join(out, "checkpoint.npz"))
     assert meta["model"]["sizes"] == {"hidden_size": 4, "forget_bias": 0.0}
+
+
+def test_command_txt_records_the_arguments_given(tmp_path):
+    out = str(tmp_path / "run")
+    args = ["train", "--objects", "3", "--features", "2", "--mem-slots", "2", "--head-size", "4",
+            "--head-hidden", "4", "--batch-size", "4", "--steps", "1", "--eval-every", "1",
+            "--eval-size", "8", "--quiet", "--out", out]
+    cli.main(args)
+    with open(os.path.join(out, "command.txt")) as f:
+        assert f.read().strip() == "python -m rmc_lib " + " ".join(args)
+    assert 0.0 <= cli.main(["evaluate", os.path.join(out, "checkpoint.npz")]) <= 1.0
