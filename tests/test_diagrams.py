@@ -3,13 +3,10 @@ labels the notebooks refer to, legible."""
 
 import itertools
 
-import matplotlib
+import matplotlib.pyplot as plt
+import pytest
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
-
-from rmc_lib.diagrams import draw_bptt, draw_rmc  # noqa: E402
+from rmc_lib.diagrams import draw_bptt, draw_rmc
 
 
 @pytest.fixture

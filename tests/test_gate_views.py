@@ -1,22 +1,12 @@
 """The gating lesson's figures and widget draw what the RMC's gates do."""
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from rmc_lib import gate_views, gates  # noqa: E402
-from rmc_lib.layers import sigmoid  # noqa: E402
-from rmc_lib.memory import initial_memory  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
+from rmc_lib import gate_views, gates
+from rmc_lib.layers import sigmoid
+from rmc_lib.memory import initial_memory
 
 
 def run_zero_weight_rmc(forget_bias, input_bias, memory, candidate, steps):

@@ -4,21 +4,11 @@ Each test checks what is drawn (image data, bar heights, labels) or what a
 widget holds after its controls change, not only that nothing raises.
 """
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from rmc_lib import attention, plots, widgets  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
+from rmc_lib import attention, plots, widgets
 
 
 def heights(container):

@@ -5,23 +5,13 @@ Each test checks what is drawn (image data, labels, marks) or what the
 widget holds after its sliders change, not only that nothing raises.
 """
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from rmc_lib import plots, widgets  # noqa: E402
-from rmc_lib.rmc import RelationalMemory  # noqa: E402
-from rmc_lib.trace import record  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
+from rmc_lib import plots, widgets
+from rmc_lib.rmc import RelationalMemory
+from rmc_lib.trace import record
 
 
 @pytest.fixture

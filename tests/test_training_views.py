@@ -1,9 +1,5 @@
 """Figures of training runs: mean curves over seeds, the runs figure, one run's history."""
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -24,12 +20,6 @@ def history_rows(accuracies, eval_every=100, batch=10):
     return [{"step": eval_every * (i + 1), "examples": eval_every * (i + 1) * batch,
              "seconds": 1.0 * (i + 1), "lr": 1e-3, "loss": 1.2 - a, "train_accuracy": a,
              "grad_norm": 1.0, "eval_loss": 1.1 - a, "eval_accuracy": a} for i, a in enumerate(accuracies)]
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 def test_mean_curve_covers_the_range_of_the_shortest_run():
