@@ -22,6 +22,7 @@ from .checks import check_positive_int
 from .gates import check_gate_style, gate_size, gated_update_forward, gates_forward, half_life
 from .layers import sigmoid
 from .memory import initial_memory
+from .rmc import truncated_normal
 
 #: The forget biases the lesson compares (Sonnet's default is 1).
 FORGET_BIASES = (-1.0, 0.0, 1.0, 2.0, 3.0)
@@ -260,16 +261,8 @@ def init_gate_params(rng, mem_size, gate_style="unit", weight_std=None):
     g = gate_size(gate_style, mem_size)
     std = 1.0 / np.sqrt(mem_size) if weight_std is None else float(weight_std)
 
-    def truncated(shape):
-        z = rng.normal(size=shape)
-        bad = np.abs(z) > 2
-        while bad.any():
-            z[bad] = rng.normal(size=int(bad.sum()))
-            bad = np.abs(z) > 2
-        return std * z
-
-    return {"W_gi": truncated((mem_size, 2 * g)), "b_gi": np.zeros(2 * g),
-            "W_gm": truncated((mem_size, 2 * g)), "b_gm": np.zeros(2 * g)}
+    return {"W_gi": truncated_normal(rng, (mem_size, 2 * g), std), "b_gi": np.zeros(2 * g),
+            "W_gm": truncated_normal(rng, (mem_size, 2 * g), std), "b_gm": np.zeros(2 * g)}
 
 
 def simulation_inputs(rng, steps=50, batch_size=16, mem_slots=4, mem_size=32,
