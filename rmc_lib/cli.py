@@ -48,6 +48,9 @@ def build_parser():
     g.add_argument("--features", type=int, default=4, help="Nth farthest: features per object")
     g.add_argument("--n", type=parse_n, default=None,
                    help="Nth farthest: which n to ask for: 'all' (default) or e.g. '1' or '1,2'")
+    g.add_argument("--include-n", action="store_true",
+                   help="Nth farthest: keep the one-hot of n in the input even for a single n "
+                        "(a curriculum over n needs the full task's input size)")
     g = tr.add_argument_group("model")
     g.add_argument("--model", choices=MODEL_KINDS, default="rmc", help="the recurrent core")
     g.add_argument("--mem-slots", type=int, default=4, help="RMC: memory slots N")
@@ -81,6 +84,9 @@ def build_parser():
     g.add_argument("--out", required=True, help="run folder for checkpoint.npz, history.csv, command.txt")
     g.add_argument("--resume", action="store_true",
                    help="continue from OUT/checkpoint.npz (same model, task and settings)")
+    g.add_argument("--init-from", default=None, metavar="CHECKPOINT",
+                   help="start from the parameters of another run's checkpoint (same model; the "
+                        "task may differ, e.g. the next stage of a curriculum); the optimiser starts afresh")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
 
     ev = commands.add_parser("evaluate", help="accuracy of a checkpoint on its task's held-out set")
@@ -106,7 +112,10 @@ def model_config(args):
 
 def task_config(args):
     n = None if args.n is None else list(args.n)
-    return {"name": args.task, "num_objects": args.objects, "num_features": args.features, "n_choices": n}
+    config = {"name": args.task, "num_objects": args.objects, "num_features": args.features, "n_choices": n}
+    if args.include_n:
+        config["include_n"] = True
+    return config
 
 
 def build_task(config):
@@ -118,6 +127,21 @@ def build_model(config, task, rng):
     return build_classifier(config["kind"], task.input_size, task.num_classes, rng,
                             dtype=np.dtype(config["dtype"]), head_hidden=config["head_hidden"],
                             **config["sizes"])
+
+
+def start_from(model, model_cfg, path):
+    """Copy the parameters of another run's checkpoint into model (--init-from)."""
+    try:
+        meta, params, _ = read_checkpoint(path)
+    except (OSError, ValueError) as error:
+        sys.exit(f"--init-from: cannot read {path}: {error}")
+    if meta["model"] != model_cfg:
+        sys.exit(f"--init-from: {path} holds another model: {meta['model']!r}, this run has {model_cfg!r}")
+    try:
+        load_params(model, params, source=path)
+    except ValueError as error:
+        sys.exit(f"--init-from: {error}")
+    print(f"starting from the parameters of {path} (step {meta['step']}, task {meta['task']})")
 
 
 def run_train(args, argv):
@@ -136,9 +160,16 @@ def run_train(args, argv):
                 "clip": args.clip, "warmup": args.warmup, "decay_steps": args.decay_steps,
                 "batch_size": args.batch_size, "eval_every": args.eval_every,
                 "eval_size": args.eval_size, "seed": args.seed}
-    task = build_task(task_cfg)
+    if args.init_from is not None:
+        settings["init_from"] = args.init_from
+    try:
+        task = build_task(task_cfg)
+    except ValueError as error:
+        sys.exit(f"bad task: {error}")
     rng = np.random.default_rng(args.seed)
     model = build_model(model_cfg, task, rng)
+    if args.init_from is not None and not args.resume:
+        start_from(model, model_cfg, args.init_from)
     optimizer = (OPTIMIZERS[args.optimizer](model.params, lr=args.lr, momentum=args.momentum)
                  if args.optimizer == "sgd" else OPTIMIZERS[args.optimizer](model.params, lr=args.lr))
     meta = {"model": model_cfg, "task": task_cfg, "settings": settings}

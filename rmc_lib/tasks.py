@@ -59,9 +59,14 @@ class NthFarthest:
     the paper). When only one value is allowed its one-hot is left out of the
     input, since it carries no information: `NthFarthest(4, 4, n_choices=(1,))`
     is the "farthest from the reference" task, 12 inputs per step.
+
+    include_n: keep the one-hot of n in the input even when only one n is
+    allowed (default: only when several are). A curriculum over n needs it:
+    a model trained on n_choices=(1,) with include_n=True has the input size
+    of the full task, so its parameters can start the next stage.
     """
 
-    def __init__(self, num_objects=8, num_features=16, n_choices=None):
+    def __init__(self, num_objects=8, num_features=16, n_choices=None, include_n=None):
         if not isinstance(num_objects, (int, np.integer)) or num_objects < 2:
             raise ValueError(f"num_objects must be an integer >= 2, got {num_objects!r}")
         if not isinstance(num_features, (int, np.integer)) or num_features < 1:
@@ -73,14 +78,20 @@ class NthFarthest:
         self.n_choices = tuple(int(n) for n in n_choices)
         if not self.n_choices or any(n < 1 or n > self.num_objects for n in self.n_choices):
             raise ValueError(f"n_choices must be values in [1, {self.num_objects}], got {n_choices!r}")
-        self.include_n = len(self.n_choices) > 1
+        if include_n is None:
+            include_n = len(self.n_choices) > 1
+        if not isinstance(include_n, (bool, np.bool_)):
+            raise ValueError(f"include_n must be True, False or None, got {include_n!r}")
+        if not include_n and len(self.n_choices) > 1:
+            raise ValueError(f"include_n=False needs a single n, got n_choices={self.n_choices}")
+        self.include_n = bool(include_n)
         self.input_size = self.num_features + self.num_objects * (3 if self.include_n else 2)
         self.num_classes = self.num_objects
         self.seq_len = self.num_objects
 
     def config(self):
         return dict(num_objects=self.num_objects, num_features=self.num_features,
-                    n_choices=list(self.n_choices))
+                    n_choices=list(self.n_choices), include_n=self.include_n)
 
     def sample(self, batch_size, rng, return_details=False):
         """A batch: x [B, num_objects, input_size], labels [B] (ints).

@@ -214,3 +214,42 @@ def test_command_txt_records_the_arguments_given(tmp_path):
     with open(os.path.join(out, "command.txt")) as f:
         assert f.read().strip() == "python -m rmc_lib " + " ".join(args)
     assert 0.0 <= cli.main(["evaluate", os.path.join(out, "checkpoint.npz")]) <= 1.0
+
+
+def test_a_curriculum_stage_starts_from_the_previous_stage(tmp_path, capsys):
+    small = ["--objects", "3", "--features", "2", "--mem-slots", "2", "--head-size", "4",
+             "--head-hidden", "4", "--batch-size", "4", "--eval-every", "2", "--eval-size", "8", "--quiet"]
+    first = str(tmp_path / "stage1")
+    cli.main(["train", "--n", "1", "--include-n", "--steps", "2", "--out", first] + small)
+    meta1, params1, _ = read_checkpoint(os.path.join(first, "checkpoint.npz"))
+    assert meta1["task"]["include_n"] is True and meta1["task"]["n_choices"] == [1]
+    # stage 2: every n; its starting parameters are stage 1's final ones (lr 0 keeps them)
+    second = str(tmp_path / "stage2")
+    stage2 = ["train", "--steps", "1", "--lr", "0", "--init-from", os.path.join(first, "checkpoint.npz"),
+              "--out", second] + small
+    cli.main(stage2)
+    assert "starting from the parameters of" in capsys.readouterr().out
+    meta2, params2, _ = read_checkpoint(os.path.join(second, "checkpoint.npz"))
+    assert meta2["settings"]["init_from"] == os.path.join(first, "checkpoint.npz")
+    for name in params1:
+        np.testing.assert_array_equal(params1[name], params2[name])
+    # without include_n the first stage's input is narrower: refused, naming the mismatch
+    narrow = str(tmp_path / "narrow")
+    cli.main(["train", "--n", "1", "--steps", "1", "--out", narrow] + small)
+    with pytest.raises(SystemExit, match="--init-from: .* has shape"):
+        cli.main(["train", "--steps", "1", "--init-from", os.path.join(narrow, "checkpoint.npz"),
+                  "--out", str(tmp_path / "bad")] + small)
+    # another model is refused too
+    with pytest.raises(SystemExit, match="--init-from: .* holds another model"):
+        cli.main(["train", "--steps", "1", "--num-heads", "1", "--init-from",
+                  os.path.join(first, "checkpoint.npz"), "--out", str(tmp_path / "bad2")] + small)
+
+
+def test_include_n_keeps_the_one_hot_of_n(rng):
+    from rmc_lib.tasks import NthFarthest
+    task = NthFarthest(4, 4, n_choices=(2,), include_n=True)
+    assert task.input_size == NthFarthest(4, 4).input_size == 16
+    x, labels = task.sample(10, rng)
+    np.testing.assert_array_equal(x[:, :, 8:12], np.tile([0, 1, 0, 0], (10, 4, 1)))
+    with pytest.raises(ValueError, match="include_n=False needs a single n"):
+        NthFarthest(4, 4, include_n=False)
