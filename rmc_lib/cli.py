@@ -211,20 +211,16 @@ def run_train(args, argv):
 
 
 def run_evaluate(args):
-    meta, params, _ = read_checkpoint(args.checkpoint)
-    task = build_task(meta["task"])
-    model = build_model(meta["model"], task, np.random.default_rng(0))
-    load_params(model, params, source=args.checkpoint)
+    from .runs import accuracy_by_n, load_trained
+    model, task, meta = load_trained(args.checkpoint)
     size = args.eval_size or meta["settings"]["eval_size"]
     x, labels = task.test_set(size, seed=TEST_SET_SEED)
-    loss, accuracy, predictions = evaluate(model, x, labels)
+    loss, accuracy, _ = evaluate(model, x, labels)
     print(f"{args.checkpoint}: step {meta['step']}, {meta['model']['kind']}, task {meta['task']}")
     print(f"held-out accuracy {accuracy:.4f} (loss {loss:.4f}) on {size} examples")
     if meta["task"]["name"] == "nth-farthest" and task.include_n:
-        n = x[:, 0, task.num_features + task.num_objects:task.num_features + 2 * task.num_objects].argmax(-1) + 1
-        for value in task.n_choices:
-            mask = n == value
-            print(f"  n = {value}: accuracy {np.mean(predictions[mask] == labels[mask]):.4f} ({mask.sum()} examples)")
+        for value, (value_accuracy, count) in accuracy_by_n(model, task, x, labels).items():
+            print(f"  n = {value}: accuracy {value_accuracy:.4f} ({count} examples)")
     return accuracy
 
 

@@ -11,7 +11,7 @@ import re
 
 import numpy as np
 
-from .train import history_columns, read_history
+from .train import evaluate, history_columns, load_params, read_checkpoint, read_history
 
 
 def load_runs(folder):
@@ -55,3 +55,33 @@ def examples_to_reach(columns, threshold, field="eval_accuracy"):
     """Training examples seen when `field` first reached `threshold` (nan if never)."""
     reached = np.flatnonzero(columns[field] >= threshold)
     return float(columns["examples"][reached[0]]) if reached.size else float("nan")
+
+
+def load_trained(path):
+    """A trained model back from a checkpoint: returns (model, task, meta).
+
+    The model and the task are rebuilt from the configuration the checkpoint
+    records, and the parameters copied in; meta also gives the step reached
+    and the training settings.
+    """
+    from .cli import build_model, build_task      # the command line's own builders
+    meta, params, _ = read_checkpoint(path)
+    task = build_task(meta["task"])
+    model = build_model(meta["model"], task, np.random.default_rng(0))
+    load_params(model, params, source=path)
+    return model, task, meta
+
+
+def accuracy_by_n(model, task, x, labels):
+    """Held-out accuracy for each n of an Nth-farthest test set whose inputs
+    carry the one-hot of n (task.include_n). Returns a dict n -> (accuracy,
+    number of examples), over the n that occur in x."""
+    if not getattr(task, "include_n", False):
+        raise ValueError("accuracy_by_n needs inputs that carry n's one-hot (a task with include_n=True)")
+    start = task.num_features + task.num_objects
+    if x.ndim != 3 or x.shape[-1] != task.input_size:
+        raise ValueError(f"x must be [B, T, {task.input_size}] for this task, got shape {x.shape}")
+    n = x[:, 0, start:start + task.num_objects].argmax(-1) + 1
+    _, _, predictions = evaluate(model, x, labels)
+    return {int(value): (float(np.mean(predictions[n == value] == labels[n == value])), int(np.sum(n == value)))
+            for value in np.unique(n)}

@@ -45,3 +45,32 @@ def test_examples_to_reach(runs_folder):
     runs = load_runs(runs_folder)
     assert examples_to_reach(runs["rmc"][0][1], 0.85) == 3000
     assert np.isnan(examples_to_reach(runs["lstm"][0][1], 0.85))
+
+
+def test_load_trained_rebuilds_the_model_and_accuracy_by_n_splits_the_test_set(tmp_path):
+    from rmc_lib import cli
+    from rmc_lib.runs import accuracy_by_n, load_trained
+    from rmc_lib.train import evaluate
+    out = str(tmp_path / "run")
+    cli.main(["train", "--objects", "3", "--features", "2", "--mem-slots", "2", "--head-size", "4",
+              "--head-hidden", "4", "--batch-size", "4", "--steps", "3", "--eval-every", "3",
+              "--eval-size", "60", "--quiet", "--out", out])
+    model, task, meta = load_trained(f"{out}/checkpoint.npz")
+    assert meta["step"] == 3 and task.num_objects == 3 and task.include_n
+    x, labels = task.test_set(60, seed=cli.TEST_SET_SEED)
+    _, accuracy, predictions = evaluate(model, x, labels)
+    # the logged accuracy is reproduced by the rebuilt model
+    assert np.isclose(accuracy, meta_accuracy(out))
+    by_n = accuracy_by_n(model, task, x, labels)
+    assert sorted(by_n) == [1, 2, 3] and sum(count for _, count in by_n.values()) == 60
+    n = x[:, 0, 5:8].argmax(-1) + 1
+    for value, (value_accuracy, count) in by_n.items():
+        assert count == np.sum(n == value)
+        assert np.isclose(value_accuracy, np.mean(predictions[n == value] == labels[n == value]))
+    with pytest.raises(ValueError, match="must be"):
+        accuracy_by_n(model, task, x[:, :, :-1], labels)
+
+
+def meta_accuracy(out):
+    from rmc_lib.train import read_history
+    return read_history(f"{out}/history.csv")[-1]["eval_accuracy"]
