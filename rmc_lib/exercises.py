@@ -513,3 +513,108 @@ def check_clip_by_global_norm(fn):
                 return False
     print(f"{name}: passed ({len(settings)} cases)")
     return True
+
+
+# ----------------------------------------------------------------------------
+# 06_tasks
+# ----------------------------------------------------------------------------
+
+def _reference_distance_ranks(vectors, reference):
+    distances = np.linalg.norm(vectors - vectors[reference], axis=1)
+    order = np.argsort(-distances, kind="stable")
+    rank = np.empty(len(order), dtype=int)
+    rank[order] = np.arange(1, len(order) + 1)
+    return rank
+
+
+def check_distance_ranks(fn):
+    """fn(vectors, reference) must return, for each of the K objects of
+    vectors [K, F], its rank of distance from vectors[reference]: 1 for the
+    farthest, ..., K for the reference itself (Euclidean distances)."""
+    rng = np.random.default_rng(21)
+    settings = [("4 objects of 4 features, reference 0", 4, 4, 0),
+                ("4 objects in 2-D, reference 2", 4, 2, 2),
+                ("8 objects of 16 features (the paper's size), reference 5", 8, 16, 5),
+                ("3 objects in 1-D, reference 1", 3, 1, 1)]
+    cases = []
+    for description, K, F, reference in settings:
+        vectors = rng.uniform(-1, 1, size=(K, F))
+        cases.append((description, lambda v=vectors, r=reference: fn(v.copy(), r),
+                      lambda v=vectors, r=reference: _reference_distance_ranks(v, r)))
+    return _run_cases("check_distance_ranks", cases)
+
+
+def _reference_accuracy_by_n(predictions, labels, n, num_objects):
+    result = np.full(num_objects, np.nan)
+    for value in range(1, num_objects + 1):
+        mask = n == value
+        if mask.any():
+            result[value - 1] = np.mean(predictions[mask] == labels[mask])
+    return result
+
+
+def check_accuracy_by_n(fn):
+    """fn(predictions, labels, n, num_objects) must return an array of
+    num_objects accuracies: entry n-1 is the fraction of right predictions
+    among the problems that asked for that n (nan when none did)."""
+    name = "check_accuracy_by_n"
+    rng = np.random.default_rng(22)
+    settings = [("K = 4, 400 problems", 4, 400, None),
+                ("K = 8, 50 problems", 8, 50, None),
+                ("K = 4, no problem asks n = 3 (that entry is nan)", 4, 100, 3)]
+    for description, K, size, missing in settings:
+        labels = rng.integers(0, K, size=size)
+        predictions = np.where(rng.random(size) < 0.6, labels, rng.integers(0, K, size=size))
+        n = rng.integers(1, K + 1, size=size)
+        if missing is not None:
+            n[n == missing] = 1
+        want = _reference_accuracy_by_n(predictions, labels, n, K)
+        try:
+            got = np.asarray(fn(predictions.copy(), labels.copy(), n.copy(), K), dtype=float)
+        except Exception as exc:  # the learner's code may raise anything
+            print(f"{name}: failed on {description}: your function raised {type(exc).__name__}: {exc}")
+            return False
+        if got.shape != want.shape:
+            print(f"{name}: failed on {description}: expected shape {want.shape} (one entry per n), got {got.shape}")
+            return False
+        if not np.array_equal(np.isnan(got), np.isnan(want)):
+            print(f"{name}: failed on {description}: an n that no problem asked must give nan, "
+                  f"and every other n a number")
+            return False
+        if not np.allclose(got[~np.isnan(want)], want[~np.isnan(want)]):
+            print(f"{name}: failed on {description}: expected {np.round(want, 4).tolist()}, "
+                  f"got {np.round(got, 4).tolist()} (entry n-1 is the accuracy for n)")
+            return False
+    print(f"{name}: passed ({len(settings)} cases)")
+    return True
+
+
+def check_accuracy_at(fn):
+    """fn(examples, accuracy, budget) must return the last accuracy logged at
+    or before `budget` training examples (examples increasing), or nan if the
+    first evaluation came later. Reference: rmc_lib.runs.value_at."""
+    from .runs import value_at
+
+    examples = np.array([64_000, 128_000, 192_000, 256_000], dtype=float)
+    accuracy = np.array([0.33, 0.41, 0.72, 0.86])
+    cases = []
+    for budget, description in [(128_000, "a budget exactly at an evaluation"),
+                                (200_000, "a budget between two evaluations"),
+                                (10_000_000, "a budget after the last evaluation"),
+                                (1_000, "a budget before the first evaluation (nan)")]:
+        cases.append((f"{description}, {budget:,} examples",
+                      lambda b=budget: np.float64(fn(examples.copy(), accuracy.copy(), b)),
+                      lambda b=budget: np.float64(value_at({"examples": examples, "eval_accuracy": accuracy}, b))))
+    name = "check_accuracy_at"
+    for description, learner_call, expected_call in cases:
+        want = expected_call()
+        try:
+            got = learner_call()
+        except Exception as exc:  # the learner's code may raise anything
+            print(f"{name}: failed on {description}: your function raised {type(exc).__name__}: {exc}")
+            return False
+        if not (np.isnan(want) and np.isnan(got)) and not np.isclose(got, want):
+            print(f"{name}: failed on {description}: expected {want:.2f}, got {got:.4g}")
+            return False
+    print(f"{name}: passed ({len(cases)} cases)")
+    return True

@@ -1,0 +1,122 @@
+"""Pictures of one Nth-farthest problem: the objects, the reference, the
+distances and the answer (and, when given, a model's prediction).
+
+`problem(task, x, details, i)` collects what one example of a batch says;
+the drawing functions take that dict. Like rmc_lib.plots, each function
+draws on the axes it is given or on a new figure, and returns the axes.
+"""
+
+import numpy as np
+
+from .checks import check_array
+from .plots import _new_axes
+
+ORDINALS = {1: "1st", 2: "2nd", 3: "3rd"}
+
+
+def ordinal(n):
+    """1 -> '1st', 2 -> '2nd', 4 -> '4th' (the words of 'the n-th farthest')."""
+    return ORDINALS.get(n, f"{n}th")
+
+
+def problem(details, example=0):
+    """One example of a batch drawn with `task.sample(..., return_details=True)`.
+
+    Returns a dict: vectors [K, F], ids [K], reference (its position),
+    reference_id, n, distances [K] (Euclidean, to the reference), rank [K]
+    (1 = the farthest; the reference itself is rank K), target_position and
+    label (the id of the n-th farthest: the answer).
+    """
+    size = len(details["n"])
+    if not 0 <= example < size:
+        raise ValueError(f"example must lie in [0, {size}), got {example}")
+    vectors = details["vectors"][example]
+    reference = int(details["reference"][example])
+    distances = np.linalg.norm(vectors - vectors[reference], axis=1)
+    order = np.argsort(-distances, kind="stable")          # farthest first, as the task ranks them
+    rank = np.empty(len(order), dtype=int)
+    rank[order] = np.arange(1, len(order) + 1)
+    target = int(details["target_position"][example])
+    return dict(vectors=vectors, ids=details["ids"][example], reference=reference,
+                reference_id=int(details["reference_id"][example]), n=int(details["n"][example]),
+                distances=distances, rank=rank, target_position=target,
+                label=int(details["ids"][example][target]))
+
+
+def project_2d(vectors):
+    """The vectors' coordinates on their two principal axes (PCA): the flat
+    picture that keeps as much of their spread as any flat picture can.
+    With 2 features this is a rotation, so distances are kept exactly."""
+    vectors = check_array("vectors", vectors, ndim=2, finite=True)
+    centred = vectors - vectors.mean(axis=0)
+    _, _, axes = np.linalg.svd(centred, full_matrices=False)
+    coords = centred @ axes[:2].T
+    if coords.shape[1] < 2:                                  # a single feature: put it on a line
+        coords = np.hstack([coords, np.zeros((len(coords), 1))])
+    return coords
+
+
+def draw_problem(p, ax=None, prediction=None, title=None):
+    """The objects as points (a PCA projection when there are more than 2
+    features), labelled by id and by rank of distance from the reference
+    (starred); dashed lines to the reference carry the true distances, and
+    the answer is ringed in green. `prediction` (an id) is ringed in red
+    when it differs from the answer."""
+    if ax is None:
+        ax = _new_axes((5.2, 4.6))
+    coords = project_2d(p["vectors"])
+    ref = p["reference"]
+    for k, (cx, cy) in enumerate(coords):
+        if k != ref:
+            ax.plot([coords[ref, 0], cx], [coords[ref, 1], cy], ls="--", color="0.6", lw=1, zorder=1)
+            mx, my = (coords[ref] + coords[k]) / 2
+            ax.text(mx, my, f"{p['distances'][k]:.2f}", fontsize=8, color="0.35", ha="center",
+                    va="center", bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.8))
+    others = [k for k in range(len(coords)) if k != ref]
+    ax.scatter(coords[others, 0], coords[others, 1], s=80, color="tab:blue", zorder=3)
+    ax.scatter([coords[ref, 0]], [coords[ref, 1]], s=260, marker="*", color="tab:orange", zorder=3,
+               label=f"reference (id {p['reference_id']})")
+    target = p["target_position"]
+    ax.scatter([coords[target, 0]], [coords[target, 1]], s=420, facecolors="none", edgecolors="tab:green",
+               linewidths=2.5, zorder=4, label=f"answer: the {ordinal(p['n'])} farthest, id {p['label']}")
+    if prediction is not None and int(prediction) != p["label"]:
+        where = int(np.flatnonzero(p["ids"] == int(prediction))[0])
+        ax.scatter([coords[where, 0]], [coords[where, 1]], s=420, facecolors="none", edgecolors="tab:red",
+                   linewidths=2, linestyle="--", zorder=4, label=f"prediction: id {int(prediction)}")
+    for k, (cx, cy) in enumerate(coords):
+        ax.annotate(f"id {p['ids'][k]}\n{ordinal(p['rank'][k])}", (cx, cy), textcoords="offset points",
+                    xytext=(9, 7), fontsize=9)
+    ax.margins(0.25)
+    ax.set_aspect("equal", adjustable="datalim")
+    exact = p["vectors"].shape[1] <= 2
+    ax.set_xlabel("feature 1" if exact else "first principal axis")
+    ax.set_ylabel("feature 2" if exact else "second principal axis")
+    ax.legend(loc="best", fontsize=8)
+    ax.set_title(title or f"which object is the {ordinal(p['n'])} farthest from the reference?")
+    return ax
+
+
+def draw_distances(p, ax=None, probabilities=None, title=None):
+    """Bars: each object's distance to the reference, farthest first, labelled
+    by id; the answer's bar is green. With `probabilities` (per id), a second
+    bar per object shows the model's probability for it (right axis)."""
+    if ax is None:
+        ax = _new_axes((5.2, 3.6))
+    order = np.argsort(-p["distances"], kind="stable")
+    colours = ["tab:green" if k == p["target_position"] else
+               ("tab:orange" if k == p["reference"] else "tab:blue") for k in order]
+    positions = np.arange(len(order))
+    width = 0.4 if probabilities is not None else 0.7
+    ax.bar(positions - (width / 2 if probabilities is not None else 0), p["distances"][order],
+           width=width, color=colours)
+    ax.set_xticks(positions, [f"id {p['ids'][k]}\n{ordinal(r + 1)}" for r, k in enumerate(order)])
+    ax.set_ylabel("distance to the reference")
+    if probabilities is not None:
+        probabilities = check_array("probabilities", probabilities, ndim=1, last_dim=len(order), finite=True)
+        right = ax.twinx()
+        right.bar(positions + width / 2, probabilities[p["ids"][order]], width=width, color="0.5",
+                  alpha=0.7, label="model's probability")
+        right.set_ylim(0, 1)
+        right.set_ylabel("model's probability (grey)")
+    ax.set_title(title or f"n = {p['n']}: the answer is id {p['label']} (green); the reference is orange")
+    return ax
