@@ -11,6 +11,7 @@ is the last hidden state.
 
 import numpy as np
 
+from .attention import softmax
 from .checks import check_generator, check_positive_int
 from .layers import (mlp_backward, mlp_forward, softmax_cross_entropy_backward,
                      softmax_cross_entropy_forward)
@@ -54,6 +55,11 @@ class SequenceClassifier:
     def predict(self, x):
         """The most likely class of each sequence, [B]."""
         return self.logits(x)[0].argmax(axis=1)
+
+    def predict_proba(self, x):
+        """The probability of each class for each sequence, [B, num_classes]
+        (the softmax of the logits)."""
+        return softmax(self.logits(x)[0])
 
     def loss_and_grads(self, x, labels):
         """Mean cross-entropy and its gradient for every parameter.

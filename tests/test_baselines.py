@@ -122,6 +122,9 @@ def test_sequence_classifier_gradients(rng, kind):
     bad = {k: v for k, v in errors.items() if not v < TOL}
     assert not bad, bad
     np.testing.assert_array_equal(model.predict(x), logits.argmax(axis=1))
+    probabilities = model.predict_proba(x)
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0)
+    np.testing.assert_allclose(np.log(probabilities[np.arange(4), labels]).mean(), -loss, rtol=1e-10)
 
 
 def test_lstm_rejects_bad_state(rng):
