@@ -44,16 +44,17 @@ def problem(details, example=0):
 
 
 def project_2d(vectors):
-    """The vectors' coordinates on their two principal axes (PCA): the flat
-    picture that keeps as much of their spread as any flat picture can.
-    With 2 features this is a rotation, so distances are kept exactly."""
+    """Coordinates for a flat picture of the vectors [K, F]. With 2 features,
+    the vectors themselves (1 feature: on a line). With more, their
+    coordinates on their two principal axes (PCA, after centring): the flat
+    picture that keeps as much of their spread as any flat picture can,
+    though distances in it are only approximately the true ones."""
     vectors = check_array("vectors", vectors, ndim=2, finite=True)
+    if vectors.shape[1] <= 2:
+        return np.hstack([vectors, np.zeros((len(vectors), 2 - vectors.shape[1]))])
     centred = vectors - vectors.mean(axis=0)
     _, _, axes = np.linalg.svd(centred, full_matrices=False)
-    coords = centred @ axes[:2].T
-    if coords.shape[1] < 2:                                  # a single feature: put it on a line
-        coords = np.hstack([coords, np.zeros((len(coords), 1))])
-    return coords
+    return centred @ axes[:2].T
 
 
 def draw_problem(p, ax=None, prediction=None, title=None):
@@ -91,7 +92,8 @@ def draw_problem(p, ax=None, prediction=None, title=None):
     exact = p["vectors"].shape[1] <= 2
     ax.set_xlabel("feature 1" if exact else "first principal axis")
     ax.set_ylabel("feature 2" if exact else "second principal axis")
-    ax.legend(loc="best", fontsize=8)
+    # below the picture, where it hides no point
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2, fontsize=8, frameon=False)
     ax.set_title(title or f"which object is the {ordinal(p['n'])} farthest from the reference?")
     return ax
 
