@@ -469,3 +469,101 @@ def memory_over_time(trace, example=0, axes=None, vmax=None, title=None):
         title = "the memory over time" + (f", example {example}" if B > 1 else "")
     axes[0].figure.suptitle(title)
     return axes
+
+
+def input_row(values, ax=None, groups=None, title=None, vmax=None, colorbar=False):
+    """One input vector x_t [D] as a strip of coloured cells.
+
+    groups: optional list of (name, start, stop) naming column ranges, e.g.
+    an Nth-farthest task's `input_groups()`: [("vector", 0, 4), ("id", 4, 8),
+    ...]; each group is labelled above the strip and separated by a line.
+    Colours are diverging, centred at 0, at +-vmax (default: the largest
+    |value|, or 1). Returns the axes; the image is `ax.images[0]`.
+    """
+    values = check_array("values", values, ndim=1)
+    D = len(values)
+    if ax is None:
+        ax = _new_axes((1.0 + 0.4 * D, 1.3))
+    if vmax is None:
+        vmax = float(np.abs(values).max()) or 1.0
+    image = ax.imshow(values[None], cmap="RdBu_r", vmin=-vmax, vmax=vmax, aspect="auto")
+    ax.set_yticks([])
+    ax.set_xticks(range(D), [str(i) for i in range(D)], fontsize=7)
+    for name, start, stop in groups or []:
+        if not 0 <= start < stop <= D:
+            raise ValueError(f"group {name!r} must cover columns inside [0, {D}], got [{start}, {stop})")
+        if stop < D:
+            ax.axvline(stop - 0.5, color="k", lw=1.5)
+        ax.text((start + stop - 1) / 2, -0.62, name, ha="center", va="bottom", fontsize=8)
+    if title:
+        ax.set_title(title, pad=20 if groups else 6)
+    if colorbar:
+        ax.figure.colorbar(image, ax=ax, label="value")
+    return ax
+
+
+def attention_step_view(trace, step, block, head, example=0, fig=None, groups=None, title=None):
+    """The attention explorer's picture: the attention heatmap of one step,
+    block and head (as `trace_attention`), and below it the input row x_t
+    that the step read (as `input_row`, with `groups` naming its parts).
+
+    fig: an empty Figure to draw on (default: a new one).
+    Returns (heatmap axes, input axes).
+    """
+    if fig is None:
+        fig = plt.figure(figsize=(6.4, 5.6), layout="constrained")
+    T, B = trace.attention.shape[0], trace.attention.shape[2]
+    step = _check_index("step", step, T)
+    example = _check_index("example", example, B)
+    ax_attention, ax_input = fig.subplots(2, 1, height_ratios=[5, 1])
+    trace_attention(trace, step, block, head, example, ax=ax_attention, title=title)
+    input_row(trace.x[example, step], ax=ax_input, groups=groups, vmax=1.0,
+              title=f"the input at step {step}")
+    return ax_attention, ax_input
+
+
+def memory_and_gates(trace, step, example=0, fig=None, vmax=None):
+    """The memory and gates view of one step: four panels.
+
+    1. the memory after the step, M_{t+1} [N, F] (colour scale: +-vmax,
+       default the largest |value| over all steps of this example, so that
+       steps can be compared);
+    2. the input gate and 3. the forget gate of each slot at this step
+       ([N, g]: g = F for 'unit' gates, 1 for 'memory' gates), from 0 to 1;
+    4. how far each slot moved at this step, ||M_{t+1} - M_t|| per slot,
+       against the largest move of any slot at any step.
+
+    fig: an empty Figure (default: a new one). Returns the four axes.
+    A trace of an RMC without gates draws the gate panels empty, saying so.
+    """
+    T1, B, N, F = trace.memory.shape
+    step = _check_index("step", step, T1 - 1)
+    example = _check_index("example", example, B)
+    if fig is None:
+        fig = plt.figure(figsize=(12, 3.6), layout="constrained")
+    axes = fig.subplots(1, 4, width_ratios=[3, 2, 2, 2])
+    if vmax is None:
+        vmax = float(np.abs(trace.memory[:, example]).max()) or 1.0
+    memory_heatmap(trace.memory[step + 1, example], ax=axes[0], vmax=vmax,
+                   title=f"memory after step {step}")
+    slots = slot_labels(N, input_row=False)
+    for ax, gate, name in [(axes[1], trace.input_gate, "input gate"), (axes[2], trace.forget_gate, "forget gate")]:
+        if gate is None:
+            ax.text(0.5, 0.5, "no gates\n(gate_style None)", ha="center", va="center", transform=ax.transAxes)
+            ax.set_axis_off()
+            continue
+        values = gate[step, example]                                  # [N, g]
+        image = ax.imshow(values, cmap="Greens", vmin=0, vmax=1, aspect="auto")
+        ax.set_yticks(range(N), slots)
+        ax.set_xticks(range(0, values.shape[1], max(1, values.shape[1] // 6)))
+        ax.set_xlabel("unit" if values.shape[1] > 1 else "one gate per slot")
+        ax.set_title(f"{name}, mean {values.mean():.2f}")
+        fig.colorbar(image, ax=ax, label="gate value")
+    change = trace.memory_change()[:, example]                        # [T, N]
+    axes[3].barh(range(N), change[step], color="tab:purple")
+    axes[3].set_yticks(range(N), slots)
+    axes[3].invert_yaxis()
+    axes[3].set_xlim(0, float(change.max()) * 1.05 or 1.0)
+    axes[3].set_xlabel(r"$\|M_{t+1} - M_t\|$ per slot")
+    axes[3].set_title("how far each slot moved")
+    return axes

@@ -87,7 +87,7 @@ def draw_problem(p, ax=None, prediction=None, title=None):
     for k, (cx, cy) in enumerate(coords):
         ax.annotate(f"id {p['ids'][k]}\n{ordinal(p['rank'][k])}", (cx, cy), textcoords="offset points",
                     xytext=(9, 7), fontsize=9)
-    ax.margins(0.25)
+    ax.margins(0.3)
     ax.set_aspect("equal", adjustable="datalim")
     exact = p["vectors"].shape[1] <= 2
     ax.set_xlabel("feature 1" if exact else "first principal axis")
@@ -122,3 +122,54 @@ def draw_distances(p, ax=None, probabilities=None, title=None):
         right.set_ylabel("model's probability (grey)")
     ax.set_title(title or f"n = {p['n']}: the answer is id {p['label']} (green); the reference is orange")
     return ax
+
+
+def answer(model, x, details, example=0):
+    """What a trained classifier answers for one problem of a batch.
+
+    model: a SequenceClassifier; x [B, K, D] and details from the task's
+    `sample(..., return_details=True)` (or `encode`). Returns a dict:
+    problem (as `problem`), probabilities [K] (by id), prediction (an id),
+    right (bool), and trace: the recorded run of an RMC core
+    (rmc_lib.trace.Trace of this one problem) or None for other cores.
+    """
+    from .rmc import RelationalMemory
+    from .trace import record
+
+    p = problem(details, example)
+    one = x[example:example + 1]
+    probabilities = model.predict_proba(one)[0]
+    trace = record(model.core, one)[2] if isinstance(model.core, RelationalMemory) else None
+    prediction = int(np.argmax(probabilities))
+    return dict(problem=p, probabilities=probabilities, prediction=prediction,
+                right=prediction == p["label"], trace=trace)
+
+
+def draw_answer(a, fig=None, head=0, block=None, name="model"):
+    """The task explorer's picture of `answer(...)`: the problem with the
+    prediction ringed (left), distances with the model's probabilities
+    (middle) and, for an RMC, the attention of the last step (right: the
+    last block unless `block` is given, head `head`).
+
+    fig: an empty Figure (default: a new one). Returns the axes.
+    """
+    from . import plots
+
+    panels = 3 if a["trace"] is not None else 2
+    if fig is None:
+        import matplotlib.pyplot as plt
+        fig = plt.figure(figsize=(5.2 * panels, 4.6), layout="constrained")
+    axes = fig.subplots(1, panels, width_ratios=[1.1, 1, 1][:panels])
+    p = a["problem"]
+    verdict = "right" if a["right"] else "wrong"
+    draw_problem(p, ax=axes[0], prediction=a["prediction"],
+                 title=f"n = {p['n']}: answer id {p['label']}, {name} says {a['prediction']} ({verdict})")
+    draw_distances(p, ax=axes[1], probabilities=a["probabilities"],
+                   title=f"{name}'s probability for the answer: {a['probabilities'][p['label']]:.2f}")
+    if a["trace"] is not None:
+        trace = a["trace"]
+        last_step = trace.num_steps - 1
+        block = trace.attention.shape[1] - 1 if block is None else block
+        plots.trace_attention(trace, last_step, block, head, 0, ax=axes[2],
+                              title=f"attention at the last step (block {block}, head {head})")
+    return axes

@@ -105,6 +105,24 @@ class NthFarthest:
         ids = rng.permuted(np.tile(np.arange(K), (B, 1)), axis=1)
         n = rng.choice(np.array(self.n_choices), size=B)
         reference = rng.integers(0, K, size=B)
+        return self.encode(vectors, ids, n, reference, return_details)
+
+    def encode(self, vectors, ids, n, reference, return_details=False):
+        """The inputs and labels of given problems: vectors [B, K, F], ids [B, K]
+        (each row a permutation of 0..K-1), n [B] and reference [B] (the
+        reference's position in the sequence). Returns x, labels (and the
+        details dict with return_details), as `sample` does."""
+        K, F = self.num_objects, self.num_features
+        vectors = check_array("vectors", vectors, ndim=3, last_dim=F, finite=True)
+        B = vectors.shape[0]
+        if vectors.shape[1] != K:
+            raise ValueError(f"vectors must be [B, {K}, {F}] for this task, got shape {vectors.shape}")
+        ids = np.asarray(ids)
+        if ids.shape != (B, K) or np.any(np.sort(ids, axis=1) != np.arange(K)):
+            raise ValueError(f"ids must be [B, {K}] with each row a permutation of 0..{K - 1}, got {ids.tolist()}")
+        n, reference = np.broadcast_to(np.asarray(n), (B,)), np.broadcast_to(np.asarray(reference), (B,))
+        if not np.all(np.isin(n, self.n_choices)):
+            raise ValueError(f"n must be one of {list(self.n_choices)} for this task, got {n.tolist()}")
         target_position = nth_farthest_index(vectors, reference, n)
         labels = ids[np.arange(B), target_position]
         reference_id = ids[np.arange(B), reference]
@@ -114,15 +132,25 @@ class NthFarthest:
         parts.append(np.broadcast_to(one_hot(reference_id, K)[:, None], (B, K, K)))
         x = np.concatenate(parts, axis=-1)
         if return_details:
-            details = dict(vectors=vectors, ids=ids, n=n, reference=reference,
+            details = dict(vectors=vectors, ids=ids, n=np.array(n), reference=np.array(reference),
                            reference_id=reference_id, target_position=target_position)
             return x, labels, details
         return x, labels
 
-    def test_set(self, size=2000, seed=12345):
+    def input_groups(self):
+        """The parts of one input row: [(name, start, stop)], for labelling
+        pictures of the input (plots.input_row)."""
+        F, K = self.num_features, self.num_objects
+        groups = [("vector", 0, F), ("id", F, F + K)]
+        if self.include_n:
+            groups.append(("n", F + K, F + 2 * K))
+        groups.append(("reference id", self.input_size - K, self.input_size))
+        return groups
+
+    def test_set(self, size=2000, seed=12345, return_details=False):
         """A fixed held-out set: the same `size` examples for the same seed,
         drawn from a generator of its own (never the training stream)."""
-        return self.sample(size, np.random.default_rng([seed, 999]))
+        return self.sample(size, np.random.default_rng([seed, 999]), return_details)
 
 
 TASKS = {"nth-farthest": NthFarthest}

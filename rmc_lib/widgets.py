@@ -14,7 +14,7 @@ from IPython import get_ipython
 from IPython.display import clear_output, display
 from matplotlib.figure import Figure
 
-from . import plots
+from . import plots, task_views
 from .attention import check_head_sizes, softmax, split_heads
 from .checks import check_array
 from .layers import layer_norm_forward, linear_forward
@@ -196,9 +196,12 @@ class TraceAttentionExplorer(widgets.VBox):
     """Step through a recorded run of the RMC and see which rows attend to which.
 
     trace: a rmc_lib.trace.Trace (attention [T, blocks, B, H, N+1, N+1]).
+    input_groups: optional names of the input's parts, [(name, start, stop)],
+        e.g. `task.input_groups()`, to label the input strip.
 
     Controls (ipywidgets, settable from Python through `.value`):
-      step_slider     time step t, 0..T-1
+      step_slider     time step t, 0..T-1 (the play button beside it
+                      animates it: one step per `interval` ms)
       block_slider    attention block, 0..blocks-1
       head_slider     attention head, 0..H-1
       example_slider  which sequence of the batch, 0..B-1
@@ -206,19 +209,26 @@ class TraceAttentionExplorer(widgets.VBox):
 
     What it shows (attributes, recomputed on every change):
       weights  [N+1, N+1]  trace.attention[step, block, example, head]
-      figure   the matplotlib Figure last drawn, by plots.trace_attention
+      figure   the matplotlib Figure last drawn: the heatmap, and below it
+               the input row of that step (plots.attention_step_view, the
+               static counterpart)
+      summary  a one-line text of the current view, also shown under the figure
 
-    Extending it: `controls()` lists the controls (a subclass may add its
-    own, e.g. an ipywidgets.Play linked to `step_slider`), `compute()` sets
-    the attributes for the current settings, and `draw_panels(fig)` draws
-    on a new Figure; override them to add, say, a memory or gate view.
+    Extending it: `controls()` lists the controls, `compute()` sets the
+    attributes for the current settings, and `draw_panels(fig)` draws on a
+    new Figure; override them to show something else for the same
+    controls (see MemoryGatesExplorer).
     """
 
-    def __init__(self, trace, step=0, block=0, head=0, example=0, figsize=(6.2, 4.6)):
+    css_class = "rmc-attention-explorer"
+
+    def __init__(self, trace, step=0, block=0, head=0, example=0, figsize=(6.4, 5.6),
+                 input_groups=None, interval=800):
         attention = check_array("trace.attention", trace.attention, ndim=6)
         T, num_blocks, B, H = attention.shape[:4]
         self.trace = trace
         self.figsize = figsize
+        self.input_groups = input_groups
         self.figure = None
         style = {"description_width": "initial"}
 
@@ -232,16 +242,27 @@ class TraceAttentionExplorer(widgets.VBox):
         self.block_slider = slider("block", block, num_blocks)
         self.head_slider = slider("head", head, H)
         self.example_slider = slider("example", example, B)
+        # The play button runs in the browser and moves the step slider;
+        # the slider's change then redraws, as if moved by hand.
+        self.play = widgets.Play(value=step, min=0, max=max(T - 1, 0), step=1, interval=interval,
+                                 description="play", disabled=T == 1)
+        widgets.jslink((self.play, "value"), (self.step_slider, "value"))
         self.output = widgets.Output()
+        self.summary_label = widgets.HTML()
         for control in self.controls():
             control.observe(self._on_change, names="value")
-        super().__init__([widgets.HBox(self.controls()[:2]), widgets.HBox(self.controls()[2:]),
-                          self.output])
+        super().__init__(self.layout_rows() + [self.output, self.summary_label])
+        self.add_class(self.css_class)
         self.update()
 
     def controls(self):
-        """The controls, in the order they are laid out (two per line)."""
+        """The controls that change the view."""
         return [self.step_slider, self.block_slider, self.head_slider, self.example_slider]
+
+    def layout_rows(self):
+        """The rows of controls above the figure."""
+        return [widgets.HBox([self.play, self.step_slider, self.block_slider]),
+                widgets.HBox([self.head_slider, self.example_slider])]
 
     # The current settings, read from the controls.
     @property
@@ -267,9 +288,18 @@ class TraceAttentionExplorer(widgets.VBox):
         """Set what is shown for the current settings (here: `weights`)."""
         self.weights = plots.trace_weights(self.trace, self.step, self.block, self.head, self.example)
 
+    def describe(self):
+        """The one-line summary shown under the figure."""
+        input_weights = self.weights[:-1, -1]
+        strongest = int(np.argmax(input_weights))
+        return (f"step {self.step}: the slots give the input row {input_weights.mean():.2f} of their "
+                f"attention on average; slot {strongest} the most ({input_weights[strongest]:.2f})")
+
     def update(self):
         """Recompute for the current settings, then redraw."""
         self.compute()
+        self.summary = self.describe()
+        self.summary_label.value = self.summary
         self.draw()
 
     def title(self):
@@ -278,9 +308,8 @@ class TraceAttentionExplorer(widgets.VBox):
 
     def draw_panels(self, fig):
         """Draw the current view on the empty Figure `fig`."""
-        ax = fig.subplots()
-        plots.trace_attention(self.trace, self.step, self.block, self.head, self.example, ax=ax,
-                              title=self.title())
+        plots.attention_step_view(self.trace, self.step, self.block, self.head, self.example, fig=fig,
+                                  groups=self.input_groups, title=self.title())
 
     def draw(self):
         """Draw the current view on a new Figure and show it in the Output area."""
@@ -288,6 +317,150 @@ class TraceAttentionExplorer(widgets.VBox):
         self.draw_panels(fig)
         self.figure = fig
         # Outside a kernel (tests, scripts) there is nowhere to show it.
+        if get_ipython() is not None:
+            with self.output:
+                clear_output(wait=True)
+                display(fig)
+
+
+class MemoryGatesExplorer(TraceAttentionExplorer):
+    """Step through a recorded run and watch the memory and the gates.
+
+    The same controls as TraceAttentionExplorer without block and head:
+    step (with a play button) and example. For the current step it shows
+    (static counterpart: plots.memory_and_gates) the memory after the step,
+    the input and forget gate of every slot, and how far each slot moved.
+
+    Attributes: memory [N, F] (after the step), input_gate and forget_gate
+    [N, g] (None without gates), change [N] (how far each slot moved), figure.
+    """
+
+    css_class = "rmc-memory-explorer"
+
+    def __init__(self, trace, step=0, example=0, figsize=(12, 3.6), interval=800):
+        super().__init__(trace, step=step, example=example, figsize=figsize, interval=interval)
+
+    def controls(self):
+        return [self.step_slider, self.example_slider]
+
+    def layout_rows(self):
+        return [widgets.HBox([self.play, self.step_slider, self.example_slider])]
+
+    def compute(self):
+        t, i = self.step, self.example
+        self.memory = self.trace.memory[t + 1, i]
+        self.input_gate = None if self.trace.input_gate is None else self.trace.input_gate[t, i]
+        self.forget_gate = None if self.trace.forget_gate is None else self.trace.forget_gate[t, i]
+        self.change = self.trace.memory_change()[t, i]
+
+    def describe(self):
+        moved = int(np.argmax(self.change))
+        text = f"step {self.step}: slot {moved} moved the most ({self.change[moved]:.2f})"
+        if self.input_gate is not None:
+            text += (f"; mean input gate {self.input_gate.mean():.2f}, "
+                     f"mean forget gate {self.forget_gate.mean():.2f}")
+        return text
+
+    def draw_panels(self, fig):
+        plots.memory_and_gates(self.trace, self.step, self.example, fig=fig)
+
+
+class TaskExplorer(widgets.VBox):
+    """Nth-farthest problems and what a trained model answers.
+
+    model: a trained SequenceClassifier (e.g. from rmc_lib.runs.load_trained);
+    task: its NthFarthest task; problems: how many held-out problems to
+    offer (the task's fixed test set); seed: for the "new problem" button.
+
+    Controls (settable from Python through `.value`, except the button):
+      problem_slider  which problem of the set (the button appends a fresh
+                      random one and moves the slider to it)
+      n_dropdown      which n to ask for the same vectors (the task's n_choices)
+      head_slider     the attention head shown (RMC only)
+      new_button      draw a fresh problem (also: `new_problem()`)
+
+    What it shows (static counterpart: task_views.draw_answer):
+      answer   the dict of task_views.answer: problem, probabilities,
+               prediction, right, trace
+      figure   the problem with the prediction, the distances with the
+               probabilities and (RMC) the attention of the last step
+      summary  one line: the answer, the prediction, its probability
+    """
+
+    css_class = "rmc-task-explorer"
+
+    def __init__(self, model, task, problems=50, seed=0, name="model", figsize=None, example=0):
+        self.model, self.task, self.name = model, task, name
+        _, _, self.details = task.test_set(problems, return_details=True)
+        self.rng = np.random.default_rng(seed)
+        is_rmc = hasattr(model.core, "num_heads")
+        self.figsize = figsize or ((15.5, 4.6) if is_rmc else (10.5, 4.6))
+        self.figure = None
+        style = {"description_width": "initial"}
+        if not 0 <= example < problems:
+            raise ValueError(f"example must lie in [0, {problems}), got {example}")
+        self.problem_slider = widgets.IntSlider(value=example, min=0, max=problems - 1, description="problem",
+                                                continuous_update=False, style=style)
+        self.n_dropdown = widgets.Dropdown(options=list(task.n_choices),
+                                           value=int(self.details["n"][example]),
+                                           description="ask for n", style=style,
+                                           disabled=len(task.n_choices) == 1)
+        heads = model.core.num_heads if is_rmc else 1
+        self.head_slider = widgets.IntSlider(value=0, min=0, max=max(heads - 1, 0), description="head",
+                                             disabled=heads == 1, continuous_update=False, style=style)
+        self.new_button = widgets.Button(description="new problem", icon="refresh")
+        self.new_button.on_click(lambda _: self.new_problem())
+        self.output = widgets.Output()
+        self.summary_label = widgets.HTML()
+        self._choosing_problem = False
+        self.problem_slider.observe(self._on_problem, names="value")
+        for control in (self.n_dropdown, self.head_slider):
+            control.observe(self._on_control, names="value")
+        super().__init__([widgets.HBox([self.problem_slider, self.new_button]),
+                          widgets.HBox([self.n_dropdown, self.head_slider]),
+                          self.output, self.summary_label])
+        self.add_class(self.css_class)
+        self.update()
+
+    def _on_problem(self, change):
+        # another problem: ask the n its own entry asks (without redrawing
+        # for that change), then redraw once
+        self._choosing_problem = True
+        self.n_dropdown.value = int(self.details["n"][self.problem_slider.value])
+        self._choosing_problem = False
+        self.update()
+
+    def _on_control(self, change):
+        if not self._choosing_problem:
+            self.update()
+
+    def new_problem(self):
+        """Append a fresh random problem to the set and show it."""
+        _, _, fresh = self.task.sample(1, self.rng, return_details=True)
+        self.details = {k: np.concatenate([self.details[k], fresh[k]]) for k in self.details}
+        self.problem_slider.max = len(self.details["n"]) - 1
+        self.problem_slider.value = self.problem_slider.max       # redraws through _on_problem
+
+    def compute(self):
+        i, d = self.problem_slider.value, self.details
+        one = {k: v[i:i + 1] for k, v in d.items()}
+        x, _, asked = self.task.encode(one["vectors"], one["ids"], self.n_dropdown.value, one["reference"],
+                                       return_details=True)
+        self.answer = task_views.answer(self.model, x, asked, 0)
+
+    def describe(self):
+        a, p = self.answer, self.answer["problem"]
+        return (f"problem {self.problem_slider.value}, n = {p['n']}: the answer is id {p['label']}; "
+                f"the {self.name} says id {a['prediction']} ({'right' if a['right'] else 'wrong'}), "
+                f"probability {a['probabilities'][a['prediction']]:.2f}")
+
+    def update(self):
+        self.compute()
+        self.summary = self.describe()
+        self.summary_label.value = self.summary
+        fig = Figure(figsize=self.figsize, layout="constrained")
+        task_views.draw_answer(self.answer, fig=fig, head=self.head_slider.value, name=self.name)
+        self.figure = fig
         if get_ipython() is not None:
             with self.output:
                 clear_output(wait=True)

@@ -94,3 +94,30 @@ def test_task_arguments_are_checked():
         NthFarthest(4, 4, n_choices=(0,))
     with pytest.raises(ValueError, match="task must be one of"):
         make_task("copy")
+
+
+def test_encode_rebuilds_a_sample_and_asks_another_n(rng):
+    task = NthFarthest(4, 3)
+    x, labels, d = task.sample(20, rng, return_details=True)
+    x2, labels2, d2 = task.encode(d["vectors"], d["ids"], d["n"], d["reference"], return_details=True)
+    np.testing.assert_array_equal(x, x2)
+    np.testing.assert_array_equal(labels, labels2)
+    # the same problems asking n = 1: the farthest, whatever was asked before
+    x1, labels1 = task.encode(d["vectors"], d["ids"], 1, d["reference"])
+    dist = np.linalg.norm(d["vectors"] - d["vectors"][np.arange(20), d["reference"]][:, None], axis=-1)
+    np.testing.assert_array_equal(labels1, d["ids"][np.arange(20), dist.argmax(axis=1)])
+    assert np.all(x1[:, :, 3 + 4:3 + 8].argmax(-1) == 0)
+    with pytest.raises(ValueError, match="ids must be"):
+        task.encode(d["vectors"], np.zeros((20, 4), dtype=int), 1, d["reference"])
+    with pytest.raises(ValueError, match=r"n must be one of \[1\]"):
+        NthFarthest(4, 3, n_choices=(1,)).encode(d["vectors"], d["ids"], 2, d["reference"])
+    with pytest.raises(ValueError, match="vectors must"):
+        task.encode(d["vectors"][:, :3], d["ids"], 1, d["reference"])
+
+
+def test_input_groups_cover_the_input():
+    for task in (NthFarthest(4, 4), NthFarthest(4, 4, n_choices=(1,)), NthFarthest(8, 16)):
+        groups = task.input_groups()
+        assert groups[0][1] == 0 and groups[-1][2] == task.input_size
+        assert all(a[2] == b[1] for a, b in zip(groups, groups[1:]))
+    assert [g[0] for g in NthFarthest(4, 4, n_choices=(1,)).input_groups()] == ["vector", "id", "reference id"]
