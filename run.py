@@ -12,7 +12,12 @@
 Setting up means: a virtual environment in .venv/ inside this checkout, with
 rmc_lib installed in editable mode together with its test extras. It is
 done once, and again only when pyproject.toml changes (or the Python that
-made .venv is gone). Any step that fails stops the script with its error.
+made .venv is gone). Then, every time, a check for Debian's chromium
+(/usr/bin/chromium), which the browser test (tests/test_browser.py) drives
+through Playwright: if it is missing on Linux and this runs as root with
+apt-get, it is installed (`apt-get update`, `apt-get install -y chromium`);
+otherwise one line says that the browser test will be skipped and what to
+install. Any step that fails stops the script with its error.
 
 Extra arguments after `test` go to pytest, e.g. `python run.py test -k attention`.
 Uses only the standard library, so it runs before anything is installed.
@@ -21,6 +26,7 @@ Uses only the standard library, so it runs before anything is installed.
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -28,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 STAMP = VENV / "rmc_lib-installed.txt"
+CHROMIUM = Path("/usr/bin/chromium")   # the browser tests/test_browser.py drives
 
 NBVAL_ARGS = [
     "--nbval",
@@ -43,10 +50,10 @@ def venv_python():
     return VENV / "bin" / "python"
 
 
-def run(step, command):
+def run(step, command, env=None):
     """Run one step; on failure say which step failed and stop."""
     print(f"[run.py] {step}: {' '.join(str(c) for c in command)}", flush=True)
-    result = subprocess.run([str(c) for c in command], cwd=ROOT)
+    result = subprocess.run([str(c) for c in command], cwd=ROOT, env=env)
     if result.returncode != 0:
         sys.exit(f"[run.py] FAILED: {step} (exit code {result.returncode})")
 
@@ -57,19 +64,41 @@ def wanted_stamp():
 
 
 def setup():
-    """Create .venv and install rmc_lib[dev] into it, unless that is already done."""
+    """Create .venv and install rmc_lib[dev] into it, unless that is already done;
+    then make sure the browser test has its browser, or say why it will be skipped."""
     if sys.version_info < (3, 11):
         sys.exit(f"[run.py] Python 3.11 or newer is needed, this is {sys.version.split()[0]}")
     python = venv_python()
     if STAMP.exists() and python.exists() and STAMP.read_text() == wanted_stamp():
         print("[run.py] environment is up to date (.venv)", flush=True)
-        return python
-    if not python.exists():
-        run("create the virtual environment", [sys.executable, "-m", "venv", VENV])
-    run("upgrade pip", [python, "-m", "pip", "install", "--upgrade", "pip"])
-    run("install rmc_lib and its dependencies", [python, "-m", "pip", "install", "-e", ".[dev]"])
-    STAMP.write_text(wanted_stamp())
+    else:
+        if not python.exists():
+            run("create the virtual environment", [sys.executable, "-m", "venv", VENV])
+        run("upgrade pip", [python, "-m", "pip", "install", "--upgrade", "pip"])
+        run("install rmc_lib and its dependencies", [python, "-m", "pip", "install", "-e", ".[dev]"])
+        STAMP.write_text(wanted_stamp())
+    setup_browser()
     return python
+
+
+def setup_browser():
+    """Install Debian's chromium for the browser test if it is missing and we can
+    (Linux, apt-get, root); otherwise say in one line that the test will be skipped."""
+    if CHROMIUM.exists():
+        return
+    skipped = f"[run.py] the browser test (tests/test_browser.py) will be skipped: it needs {CHROMIUM}"
+    if not sys.platform.startswith("linux") or shutil.which("apt-get") is None:
+        print(f"{skipped}, Debian's chromium package (`apt-get install chromium`)", flush=True)
+        return
+    if os.geteuid() != 0:
+        print(f"{skipped}: install it as root with `apt-get install chromium` "
+              "(or run `python3 run.py test` as root, which does that)", flush=True)
+        return
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")   # no questions from the packages
+    run("update Debian's package lists (for chromium)", ["apt-get", "update"], env=env)
+    run("install Debian's chromium (for the browser test)", ["apt-get", "install", "-y", "chromium"], env=env)
+    if not CHROMIUM.exists():
+        sys.exit(f"[run.py] FAILED: chromium is installed but {CHROMIUM} does not exist")
 
 
 def strip_timestamps(path):
