@@ -78,13 +78,10 @@ def attention_heatmap(weights, ax=None, row_labels=None, col_labels=None, title=
     if annotate is None:
         annotate = Lq <= 12 and Lk <= 12
     if annotate:
-        middle = (vmin + vmax) / 2
         for i in range(Lq):
             for j in range(Lk):
-                value = weights[i, j]
-                # Dark text on the bright (high) end of viridis, light on the dark end.
-                colour = "black" if value > middle else "white"
-                ax.text(j, i, f"{value:.2f}", ha="center", va="center", color=colour, fontsize=8)
+                ax.text(j, i, f"{weights[i, j]:.2f}", ha="center", va="center", fontsize=8,
+                        color=_annotation_colour(weights[i, j], vmin, vmax))
     if highlight_row is not None:
         if not 0 <= highlight_row < Lq:
             raise ValueError(f"highlight_row must lie in [0, {Lq}), got {highlight_row}")
@@ -92,6 +89,26 @@ def attention_heatmap(weights, ax=None, row_labels=None, col_labels=None, title=
                                edgecolor="red", linewidth=2.5, gid="highlight"))
     if colorbar:
         ax.figure.colorbar(image, ax=ax, label="attention weight")
+    return ax
+
+
+def _annotation_colour(value, vmin, vmax):
+    """Dark text on the bright (high) end of viridis, light on the dark end."""
+    return "black" if value > (vmin + vmax) / 2 else "white"
+
+
+def update_heatmap(ax, weights):
+    """Show new weights, of the same shape, in a heatmap drawn by
+    `attention_heatmap` on `ax`: its image and, if annotated, its numbers.
+    (Faster than drawing it anew; the widgets use it.)"""
+    image = ax.images[0]
+    if np.shape(weights) != image.get_array().shape:
+        raise ValueError(f"weights must have the heatmap's shape {image.get_array().shape}, got {np.shape(weights)}")
+    image.set_data(weights)
+    vmin, vmax = image.get_clim()
+    for text, value in zip(ax.texts, np.ravel(weights)):
+        text.set_text(f"{value:.2f}")
+        text.set_color(_annotation_colour(value, vmin, vmax))
     return ax
 
 
@@ -522,7 +539,7 @@ def attention_step_view(trace, step, block, head, example=0, fig=None, groups=No
     return ax_attention, ax_input
 
 
-def memory_and_gates(trace, step, example=0, fig=None, vmax=None):
+def memory_and_gates(trace, step, example=0, fig=None, vmax=None, change_max=None):
     """The memory and gates view of one step: four panels.
 
     1. the memory after the step, M_{t+1} [N, F] (colour scale: +-vmax,
@@ -531,7 +548,8 @@ def memory_and_gates(trace, step, example=0, fig=None, vmax=None):
     2. the input gate and 3. the forget gate of each slot at this step
        ([N, g]: g = F for 'unit' gates, 1 for 'memory' gates), from 0 to 1;
     4. how far each slot moved at this step, ||M_{t+1} - M_t|| per slot,
-       against the largest move of any slot at any step.
+       on an axis up to change_max (default: the largest move of any slot
+       at any step of this example).
 
     fig: an empty Figure (default: a new one). Returns the four axes.
     A trace of an RMC without gates draws the gate panels empty, saying so.
@@ -563,7 +581,9 @@ def memory_and_gates(trace, step, example=0, fig=None, vmax=None):
     axes[3].barh(range(N), change[step], color="tab:purple")
     axes[3].set_yticks(range(N), slots)
     axes[3].invert_yaxis()
-    axes[3].set_xlim(0, float(change.max()) * 1.05 or 1.0)
+    if change_max is None:
+        change_max = float(change.max())
+    axes[3].set_xlim(0, change_max * 1.05 or 1.0)
     axes[3].set_xlabel(r"$\|M_{t+1} - M_t\|$ per slot")
     axes[3].set_title("how far each slot moved")
     return axes

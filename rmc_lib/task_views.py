@@ -98,10 +98,11 @@ def draw_problem(p, ax=None, prediction=None, title=None):
     return ax
 
 
-def draw_distances(p, ax=None, probabilities=None, title=None):
+def draw_distances(p, ax=None, probabilities=None, title=None, right_ax=None):
     """Bars: each object's distance to the reference, farthest first, labelled
     by id; the answer's bar is green. With `probabilities` (per id), a second
-    bar per object shows the model's probability for it (right axis)."""
+    bar per object shows the model's probability for it, on a right axis
+    (`right_ax`, default: a new twin of ax, found as `ax.probability_axes`)."""
     if ax is None:
         ax = _new_axes((5.2, 3.6))
     order = np.argsort(-p["distances"], kind="stable")
@@ -115,7 +116,8 @@ def draw_distances(p, ax=None, probabilities=None, title=None):
     ax.set_ylabel("distance to the reference")
     if probabilities is not None:
         probabilities = check_array("probabilities", probabilities, ndim=1, last_dim=len(order), finite=True)
-        right = ax.twinx()
+        right = ax.twinx() if right_ax is None else right_ax
+        ax.probability_axes = right
         right.bar(positions + width / 2, probabilities[p["ids"][order]], width=width, color="0.5",
                   alpha=0.7, label="model's probability")
         right.set_ylim(0, 1)
@@ -145,31 +147,40 @@ def answer(model, x, details, example=0):
                 right=prediction == p["label"], trace=trace)
 
 
-def draw_answer(a, fig=None, head=0, block=None, name="model"):
+def draw_answer(a, fig=None, head=0, block=None, name="model", axes=None):
     """The task explorer's picture of `answer(...)`: the problem with the
     prediction ringed (left), distances with the model's probabilities
     (middle) and, for an RMC, the attention of the last step (right: the
     last block unless `block` is given, head `head`).
 
     fig: an empty Figure (default: a new one). Returns the axes.
+    axes: draw on these instead (the axes an earlier call returned, cleared
+    by the caller; the attention panel is then updated in place).
     """
     from . import plots
 
     panels = 3 if a["trace"] is not None else 2
-    if fig is None:
-        import matplotlib.pyplot as plt
-        fig = plt.figure(figsize=(5.2 * panels, 4.6), layout="constrained")
-    axes = fig.subplots(1, panels, width_ratios=[1.1, 1, 1][:panels])
+    fresh = axes is None
+    if fresh:
+        if fig is None:
+            import matplotlib.pyplot as plt
+            fig = plt.figure(figsize=(5.2 * panels, 4.6), layout="constrained")
+        axes = fig.subplots(1, panels, width_ratios=[1.1, 1, 1][:panels])
     p = a["problem"]
     verdict = "right" if a["right"] else "wrong"
     draw_problem(p, ax=axes[0], prediction=a["prediction"],
                  title=f"n = {p['n']}: answer id {p['label']}, {name} says {a['prediction']} ({verdict})")
     draw_distances(p, ax=axes[1], probabilities=a["probabilities"],
+                   right_ax=None if fresh else getattr(axes[1], "probability_axes", None),
                    title=f"{name}'s probability for the answer: {a['probabilities'][p['label']]:.2f}")
     if a["trace"] is not None:
         trace = a["trace"]
         last_step = trace.num_steps - 1
         block = trace.attention.shape[1] - 1 if block is None else block
-        plots.trace_attention(trace, last_step, block, head, 0, ax=axes[2],
-                              title=f"attention at the last step (block {block}, head {head})")
+        title = f"attention at the last step (block {block}, head {head})"
+        if fresh:
+            plots.trace_attention(trace, last_step, block, head, 0, ax=axes[2], title=title)
+        else:
+            plots.update_heatmap(axes[2], plots.trace_weights(trace, last_step, block, head, 0))
+            axes[2].title.set_text(title)
     return axes

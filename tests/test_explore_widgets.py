@@ -107,3 +107,12 @@ def test_draw_answer_is_the_static_view(rmc_model, task):
     assert len(axes) == 3
     np.testing.assert_array_equal(axes[2].images[0].get_array(), a["trace"].attention[-1, -1, 0, 1])
     assert a["prediction"] == int(np.argmax(rmc_model.predict_proba(x[2:3])[0]))
+
+
+def test_gated_memory_view_refreshed_equals_drawn_afresh(trace):
+    from test_trace_views import png_pixels
+    moved = widgets.MemoryGatesExplorer(trace, step=0)
+    moved.step_slider.value = 3
+    moved.example_slider.value = 1
+    fresh = widgets.MemoryGatesExplorer(trace, step=3, example=1)
+    np.testing.assert_array_equal(png_pixels(moved.view.image.value), png_pixels(fresh.view.image.value))

@@ -125,14 +125,14 @@ def test_explorer_starts_at_the_recorded_weights(trace):
 
 def test_explorer_follows_its_sliders(trace):
     explorer = widgets.TraceAttentionExplorer(trace, step=1)
-    before = explorer.figure
+    before = explorer.view.image.value
     explorer.step_slider.value = 2
     explorer.block_slider.value = 1
     explorer.head_slider.value = 1
     explorer.example_slider.value = 1
     assert (explorer.step, explorer.block, explorer.head, explorer.example) == (2, 1, 1, 1)
     np.testing.assert_array_equal(explorer.weights, trace.attention[2, 1, 1, 1])
-    assert explorer.figure is not before
+    assert explorer.view.image.value != before
     ax = explorer.figure.axes[0]
     np.testing.assert_array_equal(ax.images[0].get_array(), trace.attention[2, 1, 1, 1])
     assert ax.get_title() == explorer.title() == "step 2, block 1, head 1, example 1"
@@ -171,3 +171,25 @@ def test_explorer_can_be_extended(trace):
     explorer.step_slider.value = 1
     np.testing.assert_array_equal(explorer.memory, trace.memory[2, 0])
     np.testing.assert_array_equal(explorer.figure.axes[1].images[0].get_array(), trace.memory[2, 0])
+
+
+def png_pixels(data):
+    import io
+    from PIL import Image
+    return np.asarray(Image.open(io.BytesIO(data)))
+
+
+def test_a_refreshed_picture_equals_one_drawn_afresh(trace):
+    """The explorers redraw only what changes (blitting); the picture must be
+    the one a new explorer at the same settings draws from scratch."""
+    groups = [("first", 0, 2), ("second", 2, 5)]
+    moved = widgets.TraceAttentionExplorer(trace, step=0, input_groups=groups)
+    moved.step_slider.value = 2
+    moved.head_slider.value = 1
+    fresh = widgets.TraceAttentionExplorer(trace, step=2, head=1, input_groups=groups)
+    np.testing.assert_array_equal(png_pixels(moved.view.image.value), png_pixels(fresh.view.image.value))
+    moved = widgets.MemoryGatesExplorer(trace, step=0)
+    moved.step_slider.value = 2
+    moved.example_slider.value = 1
+    fresh = widgets.MemoryGatesExplorer(trace, step=2, example=1)
+    np.testing.assert_array_equal(png_pixels(moved.view.image.value), png_pixels(fresh.view.image.value))

@@ -1,0 +1,89 @@
+"""How long a widget takes to redraw after a slider moves, for the shipped models.
+
+    python bench/widget_redraw.py               # 30 moves per control
+    python bench/widget_redraw.py --repeats 100
+
+What is timed is everything the kernel does between a slider's new value
+and the new picture being ready to send to the browser: the widget's
+callback recomputes what it shows, updates or redraws its matplotlib
+Figure and encodes it as the PNG of its ipywidgets.Image. The browser's
+own work (receiving and painting the PNG) is not included; the browser
+test (tests/test_browser.py) exercises that path end to end.
+
+The models are the trained ones in data/ (the RMC and LSTM of
+data/nth_farthest/curriculum_stage2, seed 0, as notebook 07 uses them).
+Each control is set to a sequence of values that changes the view every
+time; the median and the slowest move are reported.
+"""
+
+import argparse
+import os
+import statistics
+import time
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+
+from rmc_lib import widgets  # noqa: E402
+from rmc_lib.runs import load_trained  # noqa: E402
+from rmc_lib.trace import record  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RUNS = os.path.join(ROOT, "data", "nth_farthest", "curriculum_stage2")
+
+
+def timed_moves(widget, control, values):
+    """Seconds per move: set control.value; the widget recomputes and renders
+    its new PNG through its observer, before the assignment returns."""
+    seconds = []
+    for value in values:
+        before = widget.view.image.value
+        start = time.perf_counter()
+        control.value = value
+        seconds.append(time.perf_counter() - start)
+        assert widget.view.image.value != before, "the move did not change the picture"
+    return seconds
+
+
+def alternating(low, high, count):
+    """low, high, low, ... (every move changes the value)."""
+    return [low if i % 2 else high for i in range(count)]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeats", type=int, default=30, help="moves per control")
+    args = parser.parse_args()
+    rmc, task, _ = load_trained(os.path.join(RUNS, "rmc-seed0", "checkpoint.npz"))
+    lstm, _, _ = load_trained(os.path.join(RUNS, "lstm-seed0", "checkpoint.npz"))
+    x, _ = task.test_set(8)
+    trace = record(rmc.core, x)[2]
+    n = args.repeats
+
+    cases = []
+    attention = widgets.TraceAttentionExplorer(trace, input_groups=task.input_groups())
+    cases += [("attention explorer", "step", attention, attention.step_slider, alternating(0, 3, n)),
+              ("attention explorer", "head", attention, attention.head_slider, alternating(0, 1, n)),
+              ("attention explorer", "example", attention, attention.example_slider, alternating(0, 7, n))]
+    memory = widgets.MemoryGatesExplorer(trace)
+    cases += [("memory and gates", "step", memory, memory.step_slider, alternating(0, 3, n))]
+    explorer = widgets.TaskExplorer(rmc, task, name="RMC")
+    cases += [("task explorer, RMC", "problem", explorer, explorer.problem_slider, list(range(1, n + 1))),
+              ("task explorer, RMC", "n", explorer, explorer.n_dropdown, alternating(1, 3, n))]
+    lstm_explorer = widgets.TaskExplorer(lstm, task, name="LSTM")
+    cases += [("task explorer, LSTM", "problem", lstm_explorer, lstm_explorer.problem_slider,
+               list(range(1, n + 1)))]
+
+    print(f"redraw time per move (callback + PNG), {n} moves per control")
+    print(f"{'widget':<22} {'control':<8} {'median ms':>10} {'slowest ms':>11}")
+    for widget_name, control_name, widget, control, values in cases:
+        seconds = timed_moves(widget, control, values)
+        print(f"{widget_name:<22} {control_name:<8} {1000 * statistics.median(seconds):>10.1f} "
+              f"{1000 * max(seconds):>11.1f}")
+
+
+if __name__ == "__main__":
+    main()
