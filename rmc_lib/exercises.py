@@ -618,3 +618,55 @@ def check_accuracy_at(fn):
             return False
     print(f"{name}: passed ({len(cases)} cases)")
     return True
+
+
+# ----------------------------------------------------------------------------
+# 07_explore
+# ----------------------------------------------------------------------------
+
+def check_memory_change(fn):
+    """fn(memory) must return, for memory [T+1, N, F] (the initial memory,
+    then the memory after each step), how far each slot moved at each step:
+    [T, N], entry [t, i] = ||memory[t+1, i] - memory[t, i]|| (Euclidean)."""
+    rng = np.random.default_rng(23)
+    cases = []
+    for description, shape in [("T = 4 steps, N = 4 slots of F = 8", (5, 4, 8)),
+                               ("T = 1 step, N = 2 slots of F = 3", (2, 2, 3)),
+                               ("T = 8 steps, N = 1 slot of F = 16", (9, 1, 16))]:
+        memory = rng.normal(size=shape)
+        cases.append((description, lambda m=memory: fn(m.copy()),
+                      lambda m=memory: np.linalg.norm(np.diff(m, axis=0), axis=-1)))
+    return _run_cases("check_memory_change", cases)
+
+
+def check_pca_2d(fn):
+    """fn(vectors) must return [K, 2]: the coordinates of the rows of vectors
+    [K, F] (F > 2) on their two principal axes, after centring (the first
+    column along the direction of largest spread). A principal axis has no
+    preferred sign, so each column is compared up to its sign."""
+    from .task_views import project_2d
+
+    name = "check_pca_2d"
+    rng = np.random.default_rng(24)
+    settings = [("4 vectors of 4 features", rng.uniform(-1, 1, size=(4, 4))),
+                ("8 vectors of 16 features", rng.uniform(-1, 1, size=(8, 16))),
+                ("6 vectors spread mostly along feature 2", rng.normal(size=(6, 3)) * [0.1, 0.2, 3.0])]
+    for description, vectors in settings:
+        want = project_2d(vectors)
+        try:
+            got = np.asarray(fn(vectors.copy()), dtype=float)
+        except Exception as exc:  # the learner's code may raise anything
+            print(f"{name}: failed on {description}: your function raised {type(exc).__name__}: {exc}")
+            return False
+        if got.shape != want.shape:
+            print(f"{name}: failed on {description}: expected shape {want.shape}, got {got.shape}")
+            return False
+        for column in range(2):
+            if not (np.allclose(got[:, column], want[:, column], atol=1e-8)
+                    or np.allclose(got[:, column], -want[:, column], atol=1e-8)):
+                hint = " (did you centre the vectors first?)" if not np.allclose(got.mean(axis=0), 0) else ""
+                print(f"{name}: failed on {description}: column {column} is not the coordinate on "
+                      f"principal axis {column}{hint}")
+                return False
+    print(f"{name}: passed ({len(settings)} cases)")
+    return True

@@ -444,7 +444,7 @@ def memory_heatmap(memory, ax=None, title=None, vmax=None, colorbar=True, row_la
         vmax = float(np.abs(memory).max()) or 1.0
     image = ax.imshow(memory, cmap=cmap, vmin=-vmax, vmax=vmax, aspect="auto")
     ax.set_yticks(range(N), row_labels)
-    step = max(1, F // 16)
+    step = max(1, F // 8)
     ax.set_xticks(range(0, F, step))
     ax.set_xlabel(xlabel)
     if title:

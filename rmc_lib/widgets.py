@@ -473,8 +473,10 @@ class TaskExplorer(widgets.VBox):
     """Nth-farthest problems and what a trained model answers.
 
     model: a trained SequenceClassifier (e.g. from rmc_lib.runs.load_trained);
-    task: its NthFarthest task; problems: how many held-out problems to
-    offer (the task's fixed test set); seed: for the "new problem" button.
+    task: its NthFarthest task; details: the problems to offer (the details
+    dict of `task.sample`/`test_set` with return_details), by default the
+    first `problems` of the task's fixed test set; seed: for the "new
+    problem" button.
 
     Controls (settable from Python through `.value`, except the button):
       problem_slider  which problem of the set (the button appends a fresh
@@ -493,9 +495,12 @@ class TaskExplorer(widgets.VBox):
 
     css_class = "rmc-task-explorer"
 
-    def __init__(self, model, task, problems=50, seed=0, name="model", figsize=None, example=0):
+    def __init__(self, model, task, details=None, problems=50, seed=0, name="model", figsize=None, example=0):
         self.model, self.task, self.name = model, task, name
-        _, _, self.details = task.test_set(problems, return_details=True)
+        if details is None:
+            _, _, details = task.test_set(problems, return_details=True)
+        self.details = {key: np.asarray(value) for key, value in details.items()}
+        problems = len(self.details["n"])
         self.rng = np.random.default_rng(seed)
         is_rmc = hasattr(model.core, "num_heads")
         self.figsize = figsize or ((15.5, 4.6) if is_rmc else (10.5, 4.6))

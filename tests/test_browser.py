@@ -276,7 +276,7 @@ def test_explorer_slider_redraws_the_heatmap(lab, page, tmp_path):
         # The slider is the IntSlider whose description label reads SLIDER_DESCRIPTION,
         # inside the box with class EXPLORER_CLASS if there is one, else the only such
         # slider, whose innermost enclosing VBox is the explorer. The figure is the
-        # <img> in the explorer's Output widget.
+        # explorer's ipywidgets.Image (an <img class="widget-image">).
         label = page.locator(".widget-label", has_text=re.compile(f"^{re.escape(SLIDER_DESCRIPTION)}$"))
         sliders = page.locator(".widget-slider").filter(has=label)
         wait_or_fail(lambda: sliders.first.wait_for(state="visible", timeout=WIDGET_TIMEOUT_MS),
@@ -294,10 +294,10 @@ def test_explorer_slider_redraws_the_heatmap(lab, page, tmp_path):
         assert slider.count() == 1, (f"expected one slider described '{SLIDER_DESCRIPTION}' in {where}, "
                                      f"found {slider.count()}")
         print(f"moving the '{SLIDER_DESCRIPTION}' slider of {where}")
-        figure = explorer.locator(".widget-output img").first
+        figure = explorer.locator("img.widget-image").first
         wait_or_fail(lambda: figure.wait_for(state="visible", timeout=WIDGET_TIMEOUT_MS),
-                     f"the widget around the '{SLIDER_DESCRIPTION}' slider shows no figure (an <img> in "
-                     f"its Output) within {WIDGET_TIMEOUT_MS / 1000:.0f} s")
+                     f"the widget around the '{SLIDER_DESCRIPTION}' slider shows no figure (an <img> of "
+                     f"its Image widget) within {WIDGET_TIMEOUT_MS / 1000:.0f} s")
         explorer.scroll_into_view_if_needed()
 
         handle = slider.locator(".noUi-handle")
@@ -305,7 +305,7 @@ def test_explorer_slider_redraws_the_heatmap(lab, page, tmp_path):
         value, maximum = (round(float(handle.get_attribute(a))) for a in ("aria-valuenow", "aria-valuemax"))
         before_text = readout.inner_text().strip()
         before_src = figure.get_attribute("src")
-        before_png = explorer.locator(".widget-output").first.screenshot()
+        before_png = figure.screenshot()
         assert before_text == str(value), f"the readout shows {before_text!r}, the handle says {value}"
 
         # Move it one step with the keyboard (back, if it is at its end).
@@ -318,12 +318,12 @@ def test_explorer_slider_redraws_the_heatmap(lab, page, tmp_path):
                      f"pressing {key} on the '{SLIDER_DESCRIPTION}' slider did not move it from {value} "
                      f"to {expected} within {WIDGET_TIMEOUT_MS / 1000:.0f} s")
         wait_or_fail(lambda: page.wait_for_function(
-                         "([box, old]) => { const img = box.querySelector('.widget-output img');"
+                         "([box, old]) => { const img = box.querySelector('img.widget-image');"
                          "                  return img !== null && img.complete && img.getAttribute('src') !== old; }",
                          arg=[explorer.element_handle(), before_src], timeout=WIDGET_TIMEOUT_MS),
                      f"the explorer's figure did not change within {WIDGET_TIMEOUT_MS / 1000:.0f} s "
                      f"after the '{SLIDER_DESCRIPTION}' slider moved from {value} to {expected}")
-        after_png = explorer.locator(".widget-output").first.screenshot()
+        after_png = figure.screenshot()
         assert after_png != before_png, "the explorer's figure has a new src but renders the same pixels"
 
         explorer.scroll_into_view_if_needed()

@@ -63,3 +63,26 @@ def test_accuracy_at_check(capsys):
         lambda e, a, b: a[min(np.searchsorted(e, b, side="right"), len(a) - 1)])
     # 0 instead of nan before the first evaluation
     assert not exercises.check_accuracy_at(lambda e, a, b: numpy_answer(e, a, b) if b >= e[0] else 0.0)
+
+
+def test_memory_change_check(capsys):
+    assert exercises.check_memory_change(lambda m: np.sqrt(((m[1:] - m[:-1]) ** 2).sum(-1)))
+    assert "passed (3 cases)" in capsys.readouterr().out
+    # the change from the initial memory left out (one step short)
+    assert not exercises.check_memory_change(lambda m: np.linalg.norm(np.diff(m, axis=0), axis=-1)[1:])
+    # squared distance
+    assert not exercises.check_memory_change(lambda m: ((m[1:] - m[:-1]) ** 2).sum(-1))
+
+
+def test_pca_check(capsys):
+    def pca(vectors):
+        centred = vectors - vectors.mean(axis=0)
+        _, _, axes = np.linalg.svd(centred)
+        return -centred @ axes[:2].T            # sign flipped: still right
+    assert exercises.check_pca_2d(pca)
+    assert "passed (3 cases)" in capsys.readouterr().out
+    # forgetting to centre is caught, with a hint
+    assert not exercises.check_pca_2d(lambda v: v @ np.linalg.svd(v - v.mean(0))[2][:2].T)
+    assert "centre" in capsys.readouterr().out
+    # the first two features instead of the principal axes
+    assert not exercises.check_pca_2d(lambda v: (v - v.mean(0))[:, :2])
