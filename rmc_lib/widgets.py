@@ -217,7 +217,7 @@ class FigureView:
     resolution of the PNG.
     """
 
-    def __init__(self, dpi=80):
+    def __init__(self, dpi=90):
         self.dpi = dpi
         self.image = widgets.Image(format="png")
         self.figure = None
@@ -229,6 +229,7 @@ class FigureView:
         `set_changing` once its artists exist."""
         self.figure = Figure(figsize=figsize, dpi=self.dpi, layout="constrained")
         FigureCanvasAgg(self.figure)
+        self.image.layout.width = f"{round(figsize[0] * self.dpi)}px"   # pixel for pixel, not stretched
         self.changing, self.background = [], None
         return self.figure
 

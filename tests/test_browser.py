@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 # The notebook and the slider to move (the IntSlider's `description`).
-NOTEBOOK = "03_relational_memory.ipynb"
+NOTEBOOK = os.environ.get("RMC_BROWSER_NOTEBOOK", "07_explore.ipynb")
 SLIDER_DESCRIPTION = "step"
 # The CSS class of the explorer's box, if the widget sets one (add_class); without
 # it the explorer is the innermost VBox around the only slider so described.
@@ -142,6 +142,8 @@ def lab(tmp_path):
     notebooks = tmp_path / "notebooks"
     shutil.copytree(ROOT / "notebooks", notebooks,
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    # the notebooks read trained runs from ../data: let the copy see the real data/ (read only)
+    (tmp_path / "data").symlink_to(ROOT / "data", target_is_directory=True)
     home = tmp_path / "jupyter"
     settings = home / "lab-settings"
     for name, values in LAB_SETTINGS.items():
@@ -238,6 +240,11 @@ def run_all_cells(page, lab):
     wait_or_fail(lambda: page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
                                                 state="attached"),
                  f"the kernel of {NOTEBOOK} was not idle within {UI_TIMEOUT_MS / 1000:.0f} s")
+
+    # the kernel must be connected before cells are sent, or Run All sends them nowhere
+    wait_or_fail(lambda: page.wait_for_function("""() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]
+        .some(item => /\\| Idle$/.test(item.textContent.trim()))"""),
+                 f"the kernel of {NOTEBOOK} did not connect within {UI_TIMEOUT_MS / 1000:.0f} s")
 
     def menu(name, command):
         page.locator(".lm-MenuBar-item", has_text=re.compile(f"^{name}$")).click()
