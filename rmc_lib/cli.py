@@ -10,15 +10,15 @@ configuration), history.csv (one row per evaluation) and command.txt.
 """
 
 import argparse
-import json
 import os
 import shlex
 import sys
 
 import numpy as np
 
-from .models import MODEL_KINDS, build_classifier
-from .tasks import TASKS, make_task
+from .models import MODEL_KINDS
+from .runs import accuracy_by_n, build_model, build_task, load_trained
+from .tasks import TASKS
 from .train import (OPTIMIZERS, evaluate, load_params, read_checkpoint, read_history, restore, train,
                     write_history)
 
@@ -118,17 +118,6 @@ def task_config(args):
     return config
 
 
-def build_task(config):
-    kwargs = {k: v for k, v in config.items() if k != "name"}
-    return make_task(config["name"], **kwargs)
-
-
-def build_model(config, task, rng):
-    return build_classifier(config["kind"], task.input_size, task.num_classes, rng,
-                            dtype=np.dtype(config["dtype"]), head_hidden=config["head_hidden"],
-                            **config["sizes"])
-
-
 def start_from(model, model_cfg, path):
     """Copy the parameters of another run's checkpoint into model (--init-from)."""
     try:
@@ -211,7 +200,6 @@ def run_train(args, argv):
 
 
 def run_evaluate(args):
-    from .runs import accuracy_by_n, load_trained
     model, task, meta = load_trained(args.checkpoint)
     size = args.eval_size or meta["settings"]["eval_size"]
     x, labels = task.test_set(size, seed=TEST_SET_SEED)

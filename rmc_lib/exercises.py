@@ -11,11 +11,12 @@ what is wrong or that it passed, and returns True or False.
 
 import numpy as np
 
-from . import attention, gates, layers, memory, tasks
+from . import attention, gates, layers, memory, task_views, tasks
 
 
-def _run_cases(name, cases, rtol=1e-6, atol=1e-8):
-    """cases: list of (description, learner_call, expected_call)."""
+def _run_cases(name, cases, rtol=1e-6, atol=1e-8, allow_nan=False):
+    """cases: list of (description, learner_call, expected_call).
+    allow_nan: nan is a possible answer, right where the expected one is nan."""
     for description, learner_call, expected_call in cases:
         expected = expected_call()
         try:
@@ -35,10 +36,13 @@ def _run_cases(name, cases, rtol=1e-6, atol=1e-8):
             if g.shape != np.shape(e):
                 print(f"{name}: failed on {description}{part}: expected shape {np.shape(e)}, got {g.shape}")
                 return False
-            if not np.all(np.isfinite(g)):
+            if allow_nan and not np.array_equal(np.isnan(g), np.isnan(e)):
+                print(f"{name}: failed on {description}{part}: expected {e}, got {g}")
+                return False
+            if not allow_nan and not np.all(np.isfinite(g)):
                 print(f"{name}: failed on {description}{part}: your result holds NaN or inf")
                 return False
-            if not np.allclose(g, e, rtol=rtol, atol=atol):
+            if not np.allclose(g, e, rtol=rtol, atol=atol, equal_nan=allow_nan):
                 worst = float(np.max(np.abs(g - e)))
                 print(f"{name}: failed on {description}{part}: values differ by up to {worst:.3g}")
                 return False
@@ -519,14 +523,6 @@ def check_clip_by_global_norm(fn):
 # 06_tasks
 # ----------------------------------------------------------------------------
 
-def _reference_distance_ranks(vectors, reference):
-    distances = np.linalg.norm(vectors - vectors[reference], axis=1)
-    order = np.argsort(-distances, kind="stable")
-    rank = np.empty(len(order), dtype=int)
-    rank[order] = np.arange(1, len(order) + 1)
-    return rank
-
-
 def check_distance_ranks(fn):
     """fn(vectors, reference) must return, for each of the K objects of
     vectors [K, F], its rank of distance from vectors[reference]: 1 for the
@@ -540,7 +536,7 @@ def check_distance_ranks(fn):
     for description, K, F, reference in settings:
         vectors = rng.uniform(-1, 1, size=(K, F))
         cases.append((description, lambda v=vectors, r=reference: fn(v.copy(), r),
-                      lambda v=vectors, r=reference: _reference_distance_ranks(v, r)))
+                      lambda v=vectors, r=reference: task_views.distance_ranks(v, r)[1]))
     return _run_cases("check_distance_ranks", cases)
 
 
@@ -603,21 +599,9 @@ def check_accuracy_at(fn):
                                 (10_000_000, "a budget after the last evaluation"),
                                 (1_000, "a budget before the first evaluation (nan)")]:
         cases.append((f"{description}, {budget:,} examples",
-                      lambda b=budget: np.float64(fn(examples.copy(), accuracy.copy(), b)),
-                      lambda b=budget: np.float64(value_at({"examples": examples, "eval_accuracy": accuracy}, b))))
-    name = "check_accuracy_at"
-    for description, learner_call, expected_call in cases:
-        want = expected_call()
-        try:
-            got = learner_call()
-        except Exception as exc:  # the learner's code may raise anything
-            print(f"{name}: failed on {description}: your function raised {type(exc).__name__}: {exc}")
-            return False
-        if not (np.isnan(want) and np.isnan(got)) and not np.isclose(got, want):
-            print(f"{name}: failed on {description}: expected {want:.2f}, got {got:.4g}")
-            return False
-    print(f"{name}: passed ({len(cases)} cases)")
-    return True
+                      lambda b=budget: fn(examples.copy(), accuracy.copy(), b),
+                      lambda b=budget: value_at({"examples": examples, "eval_accuracy": accuracy}, b)))
+    return _run_cases("check_accuracy_at", cases, allow_nan=True)
 
 
 # ----------------------------------------------------------------------------
@@ -644,15 +628,13 @@ def check_pca_2d(fn):
     [K, F] (F > 2) on their two principal axes, after centring (the first
     column along the direction of largest spread). A principal axis has no
     preferred sign, so each column is compared up to its sign."""
-    from .task_views import project_2d
-
     name = "check_pca_2d"
     rng = np.random.default_rng(24)
     settings = [("4 vectors of 4 features", rng.uniform(-1, 1, size=(4, 4))),
                 ("8 vectors of 16 features", rng.uniform(-1, 1, size=(8, 16))),
                 ("6 vectors spread mostly along feature 2", rng.normal(size=(6, 3)) * [0.1, 0.2, 3.0])]
     for description, vectors in settings:
-        want = project_2d(vectors)
+        want = task_views.project_2d(vectors)
         try:
             got = np.asarray(fn(vectors.copy()), dtype=float)
         except Exception as exc:  # the learner's code may raise anything

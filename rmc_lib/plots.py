@@ -112,6 +112,14 @@ def update_heatmap(ax, weights):
     return ax
 
 
+def heatmap_artists(ax):
+    """The artists of a heatmap drawn by `attention_heatmap` (or
+    `trace_attention`) that change with its weights or settings, in drawing
+    order: the image, what lies on it (lines, outlines, numbers), the title.
+    A widget that redraws only what changes (widgets.FigureView) redraws these."""
+    return [ax.images[0], *ax.lines, *ax.patches, *ax.texts, ax.title]
+
+
 def head_heatmaps(weights, axes=None, row_labels=None, col_labels=None, title=None):
     """One attention heatmap per head, side by side, with one shared colorbar.
 
@@ -376,6 +384,13 @@ def mark_input_row(ax, num_slots):
     return ax
 
 
+def _trace_title(trace, step, block, head, example):
+    title = f"step {step}, block {block}, head {head}"
+    if trace.attention.shape[2] > 1:
+        title += f", example {example}"
+    return title
+
+
 def trace_attention(trace, step, block, head, example=0, ax=None, colorbar=True, title=None,
                     annotate=None, ylabel="query (attending)"):
     """Heatmap of the RMC's attention over [memory; input] at one step, block and head.
@@ -391,9 +406,7 @@ def trace_attention(trace, step, block, head, example=0, ax=None, colorbar=True,
     weights = trace_weights(trace, step, block, head, example)
     labels = trace.row_labels()
     if title is None:
-        title = f"step {step}, block {block}, head {head}"
-        if trace.attention.shape[2] > 1:
-            title += f", example {example}"
+        title = _trace_title(trace, step, block, head, example)
     if ax is None:
         L = len(labels)
         ax = _new_axes((1.6 + 0.75 * L, 0.9 + 0.6 * L))
@@ -534,9 +547,24 @@ def attention_step_view(trace, step, block, head, example=0, fig=None, groups=No
     example = _check_index("example", example, B)
     ax_attention, ax_input = fig.subplots(2, 1, height_ratios=[5, 1])
     trace_attention(trace, step, block, head, example, ax=ax_attention, title=title)
-    input_row(trace.x[example, step], ax=ax_input, groups=groups, vmax=1.0,
-              title=f"the input at step {step}")
+    input_row(trace.x[example, step], ax=ax_input, groups=groups, vmax=1.0, title=_input_title(step))
     return ax_attention, ax_input
+
+
+def _input_title(step):
+    return f"the input at step {step}"
+
+
+def update_attention_step_view(axes, trace, step, block, head, example=0, title=None):
+    """Show another step, block, head or example of the same trace in a
+    picture drawn by `attention_step_view` (axes: the two it returned),
+    changing only its data and titles (the widgets' fast path)."""
+    ax_attention, ax_input = axes
+    update_heatmap(ax_attention, trace_weights(trace, step, block, head, example))
+    ax_attention.title.set_text(title or _trace_title(trace, step, block, head, example))
+    ax_input.images[0].set_data(trace.x[example, step][None])
+    ax_input.title.set_text(_input_title(step))
+    return axes
 
 
 def memory_and_gates(trace, step, example=0, fig=None, vmax=None, change_max=None):
@@ -562,8 +590,7 @@ def memory_and_gates(trace, step, example=0, fig=None, vmax=None, change_max=Non
     axes = fig.subplots(1, 4, width_ratios=[3, 2, 2, 2])
     if vmax is None:
         vmax = float(np.abs(trace.memory[:, example]).max()) or 1.0
-    memory_heatmap(trace.memory[step + 1, example], ax=axes[0], vmax=vmax,
-                   title=f"memory after step {step}")
+    memory_heatmap(trace.memory[step + 1, example], ax=axes[0], vmax=vmax, title=_memory_title(step))
     slots = slot_labels(N, input_row=False)
     for ax, gate, name in [(axes[1], trace.input_gate, "input gate"), (axes[2], trace.forget_gate, "forget gate")]:
         if gate is None:
@@ -575,7 +602,7 @@ def memory_and_gates(trace, step, example=0, fig=None, vmax=None, change_max=Non
         ax.set_yticks(range(N), slots)
         ax.set_xticks(range(0, values.shape[1], max(1, values.shape[1] // 6)))
         ax.set_xlabel("unit" if values.shape[1] > 1 else "one gate per slot")
-        ax.set_title(f"{name}, mean {values.mean():.2f}")
+        ax.set_title(_gate_title(name, values))
         fig.colorbar(image, ax=ax, label="gate value")
     change = trace.memory_change()[:, example]                        # [T, N]
     axes[3].barh(range(N), change[step], color="tab:purple")
@@ -586,4 +613,31 @@ def memory_and_gates(trace, step, example=0, fig=None, vmax=None, change_max=Non
     axes[3].set_xlim(0, change_max * 1.05 or 1.0)
     axes[3].set_xlabel(r"$\|M_{t+1} - M_t\|$ per slot")
     axes[3].set_title("how far each slot moved")
+    return axes
+
+
+def _memory_title(step):
+    return f"memory after step {step}"
+
+
+def _gate_title(name, values):
+    return f"{name}, mean {values.mean():.2f}"
+
+
+def update_memory_and_gates(axes, trace, step, example=0):
+    """Show another step or example of the same trace in a picture drawn by
+    `memory_and_gates` (axes: the four it returned), changing only its data
+    and titles; the colour scale and the axis of the moves stay as drawn."""
+    T1, B = trace.memory.shape[:2]
+    step = _check_index("step", step, T1 - 1)
+    example = _check_index("example", example, B)
+    memory_ax, input_ax, forget_ax, change_ax = axes
+    memory_ax.images[0].set_data(trace.memory[step + 1, example])
+    memory_ax.title.set_text(_memory_title(step))
+    for ax, gate, name in [(input_ax, trace.input_gate, "input gate"), (forget_ax, trace.forget_gate, "forget gate")]:
+        if gate is not None:
+            ax.images[0].set_data(gate[step, example])
+            ax.title.set_text(_gate_title(name, gate[step, example]))
+    for bar, width in zip(change_ax.patches, trace.memory_change()[step, example]):
+        bar.set_width(width)
     return axes

@@ -20,7 +20,7 @@ from each step to the one before.
 
 import numpy as np
 
-from .attention import check_head_sizes, multihead_attention_backward, multihead_attention_forward
+from .attention import multihead_attention_backward, multihead_attention_forward
 from .checks import (check_array, check_float_dtype, check_generator, check_positive_int, check_sequence,
                      check_shape)
 from .gates import (check_gate_style, gate_size, gated_update_backward, gated_update_forward,

@@ -11,7 +11,24 @@ import re
 
 import numpy as np
 
+from .models import build_classifier
+from .tasks import make_task
 from .train import evaluate, history_columns, load_params, read_checkpoint, read_history
+
+
+def build_task(config):
+    """The task a run's configuration describes (the "task" entry of a
+    checkpoint's meta: its name and arguments)."""
+    kwargs = {k: v for k, v in config.items() if k != "name"}
+    return make_task(config["name"], **kwargs)
+
+
+def build_model(config, task, rng):
+    """The model a run's configuration describes (the "model" entry of a
+    checkpoint's meta), for `task`, initialised from `rng`."""
+    return build_classifier(config["kind"], task.input_size, task.num_classes, rng,
+                            dtype=np.dtype(config["dtype"]), head_hidden=config["head_hidden"],
+                            **config["sizes"])
 
 
 def load_runs(folder):
@@ -64,7 +81,6 @@ def load_trained(path):
     records, and the parameters copied in; meta also gives the step reached
     and the training settings.
     """
-    from .cli import build_model, build_task      # the command line's own builders
     meta, params, _ = read_checkpoint(path)
     task = build_task(meta["task"])
     model = build_model(meta["model"], task, np.random.default_rng(0))

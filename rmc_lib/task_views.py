@@ -19,6 +19,17 @@ def ordinal(n):
     return ORDINALS.get(n, f"{n}th")
 
 
+def distance_ranks(vectors, reference):
+    """Each object's Euclidean distance from vectors[reference] ([K]) and its
+    rank ([K] ints): 1 for the farthest, ..., K for the reference itself,
+    ties going to the lower index, as the task ranks them."""
+    distances = np.linalg.norm(vectors - vectors[reference], axis=1)
+    order = np.argsort(-distances, kind="stable")          # farthest first
+    rank = np.empty(len(order), dtype=int)
+    rank[order] = np.arange(1, len(order) + 1)
+    return distances, rank
+
+
 def problem(details, example=0):
     """One example of a batch drawn with `task.sample(..., return_details=True)`.
 
@@ -32,10 +43,7 @@ def problem(details, example=0):
         raise ValueError(f"example must lie in [0, {size}), got {example}")
     vectors = details["vectors"][example]
     reference = int(details["reference"][example])
-    distances = np.linalg.norm(vectors - vectors[reference], axis=1)
-    order = np.argsort(-distances, kind="stable")          # farthest first, as the task ranks them
-    rank = np.empty(len(order), dtype=int)
-    rank[order] = np.arange(1, len(order) + 1)
+    distances, rank = distance_ranks(vectors, reference)
     target = int(details["target_position"][example])
     return dict(vectors=vectors, ids=details["ids"][example], reference=reference,
                 reference_id=int(details["reference_id"][example]), n=int(details["n"][example]),

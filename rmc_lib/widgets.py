@@ -22,6 +22,7 @@ from . import plots, task_views
 from .attention import check_head_sizes, softmax, split_heads
 from .checks import check_array
 from .layers import layer_norm_forward, linear_forward
+from .rmc import RelationalMemory
 
 
 def attention_weights(q, k, temperature=1.0, scaled=True):
@@ -224,9 +225,9 @@ class FigureView:
         self.changing = []
         self.background = None
 
-    def new_figure(self, figsize, changing=None):
-        """A new, empty Figure to draw on; `changing` may be set later with
-        `set_changing` once its artists exist."""
+    def new_figure(self, figsize):
+        """A new, empty Figure to draw on; name its changing artists with
+        `set_changing` once they exist."""
         self.figure = Figure(figsize=figsize, dpi=self.dpi, layout="constrained")
         FigureCanvasAgg(self.figure)
         self.image.layout.width = f"{round(figsize[0] * self.dpi)}px"   # pixel for pixel, not stretched
@@ -383,17 +384,14 @@ class TraceAttentionExplorer(widgets.VBox):
         self.heatmap_ax, self.input_ax = plots.attention_step_view(
             self.trace, self.step, self.block, self.head, self.example, fig=fig,
             groups=self.input_groups, title=self.title())
-        heatmap, strip = self.heatmap_ax, self.input_ax
+        strip = self.input_ax
         # in drawing order: what lies on top of an image must be redrawn after it
-        return [heatmap.images[0], *heatmap.lines, *heatmap.patches, *heatmap.texts, heatmap.title,
-                strip.images[0], *strip.lines, strip.title]
+        return plots.heatmap_artists(self.heatmap_ax) + [strip.images[0], *strip.lines, strip.title]
 
     def refresh(self):
         """Update the artists `draw_panels` returned to the current settings."""
-        plots.update_heatmap(self.heatmap_ax, self.weights)
-        self.heatmap_ax.title.set_text(self.title())
-        self.input_ax.images[0].set_data(self.trace.x[self.example, self.step][None])
-        self.input_ax.title.set_text(f"the input at step {self.step}")
+        plots.update_attention_step_view((self.heatmap_ax, self.input_ax), self.trace, self.step,
+                                         self.block, self.head, self.example, title=self.title())
 
     def draw(self):
         """Show the current view: the first time (or when draw_panels returned
@@ -458,16 +456,7 @@ class MemoryGatesExplorer(TraceAttentionExplorer):
         return changing
 
     def refresh(self):
-        memory_ax, input_ax, forget_ax, change_ax = self.axes
-        memory_ax.images[0].set_data(self.memory)
-        memory_ax.title.set_text(f"memory after step {self.step}")
-        if self.input_gate is not None:
-            input_ax.images[0].set_data(self.input_gate)
-            input_ax.title.set_text(f"input gate, mean {self.input_gate.mean():.2f}")
-            forget_ax.images[0].set_data(self.forget_gate)
-            forget_ax.title.set_text(f"forget gate, mean {self.forget_gate.mean():.2f}")
-        for bar, width in zip(change_ax.patches, self.change):
-            bar.set_width(width)
+        plots.update_memory_and_gates(self.axes, self.trace, self.step, self.example)
 
 
 class TaskExplorer(widgets.VBox):
@@ -503,7 +492,7 @@ class TaskExplorer(widgets.VBox):
         self.details = {key: np.asarray(value) for key, value in details.items()}
         problems = len(self.details["n"])
         self.rng = np.random.default_rng(seed)
-        is_rmc = hasattr(model.core, "num_heads")
+        is_rmc = isinstance(model.core, RelationalMemory)      # the cores whose attention is drawn
         self.figsize = figsize or ((15.5, 4.6) if is_rmc else (10.5, 4.6))
         self.figure = None
         style = {"description_width": "initial"}
@@ -583,8 +572,7 @@ class TaskExplorer(widgets.VBox):
         # (RMC) keeps its frame, ticks and colorbar and changes its values
         changing = [self.axes[0], self.axes[1], self.axes[1].probability_axes]
         if len(self.axes) == 3:
-            heatmap = self.axes[2]
-            changing += [heatmap.images[0], *heatmap.lines, *heatmap.patches, *heatmap.texts, heatmap.title]
+            changing += plots.heatmap_artists(self.axes[2])
         self.view.set_changing(changing)
 
     def refresh(self):

@@ -116,3 +116,15 @@ def test_gated_memory_view_refreshed_equals_drawn_afresh(trace):
     moved.example_slider.value = 1
     fresh = widgets.MemoryGatesExplorer(trace, step=3, example=1)
     np.testing.assert_array_equal(png_pixels(moved.view.image.value), png_pixels(fresh.view.image.value))
+
+
+def test_update_functions_check_their_indices(trace):
+    axes = plots.memory_and_gates(trace, 0)
+    with pytest.raises(ValueError, match="step"):
+        plots.update_memory_and_gates(axes, trace, 4)
+    view = plots.attention_step_view(trace, 0, 0, 0)
+    with pytest.raises(ValueError, match="head"):
+        plots.update_attention_step_view(view, trace, 1, 0, 2)
+    plots.update_attention_step_view(view, trace, 3, 0, 1, example=1)
+    np.testing.assert_array_equal(view[0].images[0].get_array(), trace.attention[3, 0, 1, 1])
+    assert view[1].get_title() == "the input at step 3"
