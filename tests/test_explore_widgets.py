@@ -128,3 +128,32 @@ def test_update_functions_check_their_indices(trace):
     plots.update_attention_step_view(view, trace, 3, 0, 1, example=1)
     np.testing.assert_array_equal(view[0].images[0].get_array(), trace.attention[3, 0, 1, 1])
     assert view[1].get_title() == "the input at step 3"
+
+
+def test_task_explorer_refreshed_equals_drawn_afresh(rmc_model, task):
+    from test_trace_views import png_pixels
+    moved = widgets.TaskExplorer(rmc_model, task, problems=6, name="RMC")
+    assert all(artist.get_animated() for artist in moved.view.changing)     # redrawn over a background
+    moved.problem_slider.value = 4
+    moved.n_dropdown.value = 1
+    moved.head_slider.value = 1
+    fresh = widgets.TaskExplorer(rmc_model, task, problems=6, name="RMC", example=4)
+    fresh.n_dropdown.value = 1
+    fresh.head_slider.value = 1
+    np.testing.assert_array_equal(png_pixels(moved.view.image.value), png_pixels(fresh.view.image.value))
+    # and the moved picture is not the first one
+    first = widgets.TaskExplorer(rmc_model, task, problems=6, name="RMC")
+    assert not np.array_equal(png_pixels(moved.view.image.value), png_pixels(first.view.image.value))
+
+
+def test_task_explorer_widens_its_frame_for_a_new_problem_outside_it(rmc_model, task):
+    _, _, one = task.test_set(1, return_details=True)
+    explorer = widgets.TaskExplorer(rmc_model, task, details=one, seed=3)
+    figure = explorer.figure
+    for _ in range(5):
+        explorer.new_problem()
+        assert task_views.in_frame(explorer.frame, explorer.answer["problem"])
+    # one problem's own frame cannot hold five fresh random ones: it was widened,
+    # on a new figure, to hold every problem offered
+    assert explorer.figure is not figure
+    assert all(task_views.in_frame(explorer.frame, task_views.problem(explorer.details, i)) for i in range(6))
