@@ -271,6 +271,10 @@ def png_bytes(rgba, level=1):
     flat colours compress as well without, at a third of the time. zlib
     level 1 is the fastest compression.
     """
+    rgba = np.asarray(rgba)
+    if rgba.ndim != 3 or rgba.shape[2] != 4 or rgba.dtype != np.uint8:
+        raise ValueError(f"rgba must be a [height, width, 4] array of uint8, got shape {rgba.shape} "
+                         f"of {rgba.dtype}")
     height, width, _ = rgba.shape
     rows = np.zeros((height, 1 + 4 * width), dtype=np.uint8)     # filter byte 0: "none"
     rows[:, 1:] = rgba.reshape(height, 4 * width)

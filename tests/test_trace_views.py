@@ -193,3 +193,14 @@ def test_a_refreshed_picture_equals_one_drawn_afresh(trace):
     moved.example_slider.value = 1
     fresh = widgets.MemoryGatesExplorer(trace, step=2, example=1)
     np.testing.assert_array_equal(png_pixels(moved.view.image.value), png_pixels(fresh.view.image.value))
+
+
+def test_png_bytes_is_a_png_of_the_pixels(rng):
+    rgba = rng.integers(0, 256, size=(7, 5, 4), dtype=np.uint8)
+    np.testing.assert_array_equal(png_pixels(widgets.png_bytes(rgba)), rgba)
+    flat = np.full((40, 60, 4), 255, dtype=np.uint8)
+    assert len(widgets.png_bytes(flat)) < 200                  # flat colour compresses
+    with pytest.raises(ValueError, match=r"\[height, width, 4\] array of uint8, got shape \(7, 5, 3\)"):
+        widgets.png_bytes(rgba[..., :3])
+    with pytest.raises(ValueError, match="of float64"):
+        widgets.png_bytes(rgba.astype(float))
