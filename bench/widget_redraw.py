@@ -11,7 +11,9 @@ own work (receiving and painting the PNG) is not included; the browser
 test (tests/test_browser.py) exercises that path end to end.
 
 The models are the trained ones in data/ (the RMC and LSTM of
-data/nth_farthest/curriculum_stage2, seed 0, as notebook 07 uses them).
+data/nth_farthest/curriculum_stage2, seed 0, as notebook 07 uses them);
+lesson 01's row explorer is timed on random attention of its sizes
+(2 heads, key size 3, value size 4, 4 slots and the input row).
 Each control is set to a sequence of values that changes the view every
 time; the median and the slowest move are reported.
 """
@@ -64,6 +66,13 @@ def main():
     n = args.repeats
 
     cases = []
+    rng = np.random.default_rng(0)
+    H, key_size, head_size, F = 2, 3, 4, 8
+    width = H * (2 * key_size + head_size)
+    row = widgets.rmc_attention_explorer(rng.normal(size=(1, 5, F)), rng.normal(size=(F, width)) / np.sqrt(F),
+                                         np.zeros(width), np.ones(width), np.zeros(width), H, key_size, head_size)
+    cases += [("row explorer (01)", "T", row, row.temperature_slider, alternating(0.5, 2.0, n)),
+              ("row explorer (01)", "query", row, row.query_dropdown, alternating(0, 4, n))]
     attention = widgets.TraceAttentionExplorer(trace, input_groups=task.input_groups())
     cases += [("attention explorer", "step", attention, attention.step_slider, alternating(0, 3, n)),
               ("attention explorer", "head", attention, attention.head_slider, alternating(0, 1, n)),

@@ -272,7 +272,7 @@ def qkv_layout(num_heads, key_size, head_size, ax=None):
 
 
 def attention_row_view(weights, values, query_row, axes=None, row_labels=None,
-                       col_labels=None, title=None):
+                       col_labels=None, title=None, value_range=None):
     """What one query does, in three panels.
 
     1. The heatmap of all the weights, the chosen query row outlined.
@@ -284,17 +284,15 @@ def attention_row_view(weights, values, query_row, axes=None, row_labels=None,
        moves from the first towards the second.
 
     weights: [Lq, Lk]. values: [Lk, dv]. query_row: an index into the rows.
-    axes: three axes (default: a new figure). Returns the three axes;
-    `axes[1].containers[0]` holds the weight bars and `axes[2].containers[0]`
-    the output bars.
+    axes: three axes (default: a new figure). value_range: (low, high), the
+    values the third panel must hold (default: these values' range; the
+    output, a weighted mean of value rows, always lies inside it).
+    Returns the three axes; `axes[1].containers[0]` holds the weight bars
+    and `axes[2].containers[0]` the output bars.
+    `update_attention_row_view` shows other weights in the same picture.
     """
-    weights = check_array("weights", weights, ndim=2)
-    values = check_array("values", values, ndim=2)
+    weights, values = _check_row_view(weights, values, query_row)
     Lq, Lk = weights.shape
-    if values.shape[0] != Lk:
-        raise ValueError(f"values must have {Lk} rows (one per key, the columns of weights), got shape {values.shape}")
-    if not 0 <= query_row < Lq:
-        raise ValueError(f"query_row must lie in [0, {Lq}), got {query_row}")
     if axes is None:
         axes = _new_axes((13, 3.9), ncols=3, width_ratios=[1.25, 1, 1])
     hx, wx, ox = axes
@@ -302,43 +300,80 @@ def attention_row_view(weights, values, query_row, axes=None, row_labels=None,
         row_labels = [str(i) for i in range(Lq)]
     if col_labels is None:
         col_labels = [str(j) for j in range(Lk)]
-    name = row_labels[query_row]
 
     attention_heatmap(weights, ax=hx, row_labels=row_labels, col_labels=col_labels,
                       highlight_row=query_row, title="all weights")
 
-    row = weights[query_row]
-    bars = wx.bar(range(Lk), row, color="#4C72B0")
-    bars[int(np.argmax(row))].set_color("#C44E52")
+    wx.bar(range(Lk), np.zeros(Lk), color="#4C72B0")
     wx.set_xticks(range(Lk), col_labels)
     if max(len(str(c)) for c in col_labels) > 3:
         wx.tick_params(axis="x", labelrotation=45)
     wx.set_ylim(0, 1.05)
     wx.set_xlabel("key (attended to)")
     wx.set_ylabel("weight of each key")
-    wx.set_title(f"weights of query '{name}'")
 
-    out = row @ values
     dv = values.shape[1]
-    ox.bar(range(dv), out, color="0.4", label="output = Σ weight · value")
-    ox.plot(range(dv), values.mean(axis=0), "o", mfc="none", mec="#55A868", mew=1.5,
-            label="mean of the values")
-    ox.plot(range(dv), values[int(np.argmax(row))], "x", color="#C44E52", mew=1.5,
-            label="value of the top key")
+    ox.bar(range(dv), np.zeros(dv), color="0.4", label="output = Σ weight · value")
+    ox.plot(range(dv), np.zeros(dv), "o", mfc="none", mec="#55A868", mew=1.5, label="mean of the values")
+    ox.plot(range(dv), np.zeros(dv), "x", color="#C44E52", mew=1.5, label="value of the top key")
     ox.axhline(0, color="black", lw=0.8)
     # Leave room above the data for the legend.
-    everything = np.concatenate([out, values.mean(axis=0), values.ravel(), [0.0]])
-    low, high = everything.min(), everything.max()
+    low, high = value_range if value_range is not None else (values.min(), values.max())
+    low, high = min(low, 0.0), max(high, 0.0)
     span = (high - low) or 1.0
     ox.set_ylim(low - 0.08 * span, high + 0.5 * span)
     ox.set_xticks(range(dv))
     ox.set_xlabel("feature of the value / output")
     ox.set_ylabel("value")
-    ox.set_title(f"output of query '{name}'")
     ox.legend(fontsize=8, loc="upper center", ncols=1)
     if title:
         hx.figure.suptitle(title)
+    return update_attention_row_view(axes, weights, values, query_row, row_labels)
+
+
+def _check_row_view(weights, values, query_row):
+    weights = check_array("weights", weights, ndim=2)
+    values = check_array("values", values, ndim=2)
+    Lq, Lk = weights.shape
+    if values.shape[0] != Lk:
+        raise ValueError(f"values must have {Lk} rows (one per key, the columns of weights), got shape {values.shape}")
+    if not 0 <= query_row < Lq:
+        raise ValueError(f"query_row must lie in [0, {Lq}), got {query_row}")
+    return weights, values
+
+
+def update_attention_row_view(axes, weights, values, query_row, row_labels=None):
+    """Show other weights, values or query row (of the same shapes) in a
+    picture drawn by `attention_row_view`, changing only its data and
+    titles; the axes stay as drawn (the widgets' fast path)."""
+    weights, values = _check_row_view(weights, values, query_row)
+    hx, wx, ox = axes
+    if len(wx.patches) != weights.shape[1] or len(ox.patches) != values.shape[1]:
+        raise ValueError(f"axes must hold a picture of {weights.shape[1]} keys and values of size "
+                         f"{values.shape[1]}, got {len(wx.patches)} and {len(ox.patches)}")
+    name = row_labels[query_row] if row_labels is not None else str(query_row)
+    update_heatmap(hx, weights)
+    outline = next(patch for patch in hx.patches if patch.get_gid() == "highlight")
+    outline.set_y(query_row - 0.5)                         # around the query's row
+    row = weights[query_row]
+    top = int(np.argmax(row))
+    for j, bar in enumerate(wx.patches):
+        bar.set_height(row[j])
+        bar.set_color("#C44E52" if j == top else "#4C72B0")
+    wx.set_title(f"weights of query '{name}'")
+    for bar, height in zip(ox.patches, row @ values):
+        bar.set_height(height)
+    mean_marks, top_marks = ox.lines[:2]
+    mean_marks.set_ydata(values.mean(axis=0))
+    top_marks.set_ydata(values[top])
+    ox.set_title(f"output of query '{name}'")
     return axes
+
+
+def attention_row_artists(axes):
+    """What `update_attention_row_view` changes, in drawing order."""
+    hx, wx, ox = axes
+    return [*heatmap_artists(hx), *wx.patches, wx.title, *ox.patches, *ox.lines[:2], ox.title]
 
 
 # ----------------------------------------------------------------------------

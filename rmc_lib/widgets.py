@@ -13,8 +13,6 @@ import zlib
 
 import ipywidgets as widgets
 import numpy as np
-from IPython import get_ipython
-from IPython.display import clear_output, display
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -53,11 +51,15 @@ class AttentionExplorer(widgets.VBox):
       weights      [Lq, Lk]  the chosen head's weights at the current settings
       row_weights  [Lk]      weights[query_row]
       attended     [dv]      row_weights @ v[head], the query's output
-      figure       the matplotlib Figure last drawn (see plots.attention_row_view)
+      figure       the matplotlib Figure shown (plots.attention_row_view, the
+                   static counterpart); `view.image` is the PNG widget
+      summary      title(), also shown under the figure
 
     Build it with `attention_explorer(q, k, v, ...)` or, for the RMC's
     multi-head attention over [memory; input], `rmc_attention_explorer(...)`.
     """
+
+    css_class = "rmc-row-explorer"
 
     def __init__(self, q, k, v, row_labels=None, col_labels=None, query_row=0, head=0,
                  temperature=1.0, scaled=True, figsize=(13, 3.9)):
@@ -99,15 +101,17 @@ class AttentionExplorer(widgets.VBox):
             description="temperature T", readout_format=".2f", style=style)
         self.scale_checkbox = widgets.Checkbox(
             value=scaled, description="divide scores by sqrt(d_k)", style=style)
-        self.output = widgets.Output()
+        self.view = FigureView()
+        self.summary_label = widgets.HTML()
         for control in (self.query_dropdown, self.head_slider, self.temperature_slider,
                         self.scale_checkbox):
             control.observe(self._on_change, names="value")
         super().__init__([
             widgets.HBox([self.query_dropdown, self.head_slider]),
             widgets.HBox([self.temperature_slider, self.scale_checkbox]),
-            self.output,
+            self.view.image, self.summary_label,
         ])
+        self.add_class(self.css_class)
         self.update()
 
     # The current settings, read from the controls.
@@ -136,7 +140,13 @@ class AttentionExplorer(widgets.VBox):
         self.weights = attention_weights(self.q[h], self.k[h], self.temperature, self.scaled)
         self.row_weights = self.weights[self.query_row]
         self.attended = self.row_weights @ self.v[h]
-        self.draw()
+        self.summary = self.summary_label.value = self.title()
+        if self.figure is None:
+            self.draw()
+        else:
+            plots.update_attention_row_view(self.axes, self.weights, self.v[h], self.query_row,
+                                            row_labels=self.row_labels)
+        self.view.render()
 
     def title(self):
         """A one-line description of the current settings."""
@@ -144,18 +154,14 @@ class AttentionExplorer(widgets.VBox):
         return f"head {self.head}, query '{self.row_labels[self.query_row]}', T = {self.temperature:.2f}, scale {scale}"
 
     def draw(self):
-        """Draw the current view on a new Figure and show it in the Output area."""
-        fig = Figure(figsize=self.figsize, layout="constrained")
-        axes = fig.subplots(1, 3, width_ratios=[1.25, 1, 1])
-        plots.attention_row_view(self.weights, self.v[self.head], self.query_row, axes=axes,
-                                 row_labels=self.row_labels, col_labels=self.col_labels,
-                                 title=self.title())
-        self.figure = fig
-        # Outside a kernel (tests, scripts) there is nowhere to show it.
-        if get_ipython() is not None:
-            with self.output:
-                clear_output(wait=True)
-                display(fig)
+        """Draw the whole picture (the values' axis holds every head's
+        values), and mark what later changes redraw."""
+        self.figure = self.view.new_figure(self.figsize)
+        axes = self.figure.subplots(1, 3, width_ratios=[1.25, 1, 1])
+        self.axes = plots.attention_row_view(self.weights, self.v[self.head], self.query_row, axes=axes,
+                                             row_labels=self.row_labels, col_labels=self.col_labels,
+                                             value_range=(self.v.min(), self.v.max()))
+        self.view.set_changing(plots.attention_row_artists(self.axes))
 
 
 def attention_explorer(q, k, v, row_labels=None, col_labels=None, query_row=0, head=0,

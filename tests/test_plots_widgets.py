@@ -166,17 +166,36 @@ def test_explorer_follows_its_controls(rng):
 def test_explorer_redraws_what_it_holds(rng):
     q, k, v = make_qkv(rng)
     explorer = widgets.attention_explorer(q, k, v)
-    before = explorer.figure
+    before = explorer.view.image.value
     explorer.query_dropdown.value = 4
     explorer.temperature_slider.value = 2.0
-    assert explorer.figure is not before
+    explorer.head_slider.value = 1
+    assert explorer.view.image.value != before
     heat, bars, out = explorer.figure.axes[:3]
     np.testing.assert_allclose(heat.images[0].get_array(), explorer.weights)
     highlight = [p for p in heat.patches if p.get_gid() == "highlight"][0]
     assert highlight.get_y() == pytest.approx(3.5)
     np.testing.assert_allclose(heights(bars.containers[0]), explorer.row_weights)
     np.testing.assert_allclose(heights(out.containers[0]), explorer.attended)
-    assert "T = 2.00" in explorer.figure.get_suptitle()
+    np.testing.assert_allclose(out.lines[1].get_ydata(), v[1][np.argmax(explorer.row_weights)])
+    assert "T = 2.00" in explorer.summary and explorer.summary_label.value == explorer.summary
+    # the picture, updated in place, is the one a new explorer draws at these settings
+    from test_trace_views import png_pixels
+    fresh = widgets.attention_explorer(q, k, v, query_row=4, head=1, temperature=2.0)
+    np.testing.assert_array_equal(png_pixels(explorer.view.image.value), png_pixels(fresh.view.image.value))
+
+
+def test_attention_row_view_updates_in_place(rng):
+    w, other = random_weights(rng, 4, 5), random_weights(rng, 4, 5)
+    values = rng.normal(size=(5, 3))
+    axes = plots.attention_row_view(w, values, query_row=0, value_range=(-3, 3))
+    plots.update_attention_row_view(axes, other, values, 2, row_labels=list("abcd"))
+    assert axes[1].get_title() == "weights of query 'c'"
+    np.testing.assert_allclose(heights(axes[1].containers[0]), other[2])
+    np.testing.assert_allclose(heights(axes[2].containers[0]), other[2] @ values)
+    assert axes[2].get_ylim()[1] == pytest.approx(3 + 0.5 * 6)
+    with pytest.raises(ValueError, match="axes must hold a picture of 4 keys"):
+        plots.update_attention_row_view(axes, other[:, :4], values[:4], 2)
 
 
 def test_explorer_temperature_extremes(rng):
