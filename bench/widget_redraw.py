@@ -13,7 +13,8 @@ test (tests/test_browser.py) exercises that path end to end.
 The models are the trained ones in data/ (the RMC and LSTM of
 data/nth_farthest/curriculum_stage2, seed 0, as notebook 07 uses them);
 lesson 01's row explorer is timed on random attention of its sizes
-(2 heads, key size 3, value size 4, 4 slots and the input row).
+(2 heads, key size 3, value size 4, 4 slots and the input row), and
+lesson 02's bias widget on its own curves.
 Each control is set to a sequence of values that changes the view every
 time; the median and the slowest move are reported.
 """
@@ -29,7 +30,7 @@ matplotlib.use("Agg")
 
 import numpy as np  # noqa: E402
 
-from rmc_lib import widgets  # noqa: E402
+from rmc_lib import gate_views, widgets  # noqa: E402
 from rmc_lib.runs import load_trained  # noqa: E402
 from rmc_lib.trace import record  # noqa: E402
 
@@ -73,6 +74,8 @@ def main():
                                          np.zeros(width), np.ones(width), np.zeros(width), H, key_size, head_size)
     cases += [("row explorer (01)", "T", row, row.temperature_slider, alternating(0.5, 2.0, n)),
               ("row explorer (01)", "query", row, row.query_dropdown, alternating(0, 4, n))]
+    bias = gate_views.bias_widget()
+    cases += [("bias widget (02)", "forget", bias, bias.forget_slider, alternating(0.5, 1.5, n))]
     attention = widgets.TraceAttentionExplorer(trace, input_groups=task.input_groups())
     cases += [("attention explorer", "step", attention, attention.step_slider, alternating(0, 3, n)),
               ("attention explorer", "head", attention, attention.head_slider, alternating(0, 1, n)),

@@ -433,21 +433,25 @@ def plot_bias_view(forget_bias=1.0, input_bias=0.0, steps=50, axes=None):
     right.text(0.5, 1.17, f"long-run weight of new content i/(1-f) = "
                f"{data['input_gate'] / max(1 - data['forget_gate'], 1e-300):.2f}",
                ha="center", fontsize=9)
-    fig.tight_layout()
+    if axes is None:
+        fig.tight_layout()                     # a caller's axes keep the caller's layout
     return fig
 
 
 def bias_widget(forget_bias=1.0, input_bias=0.0, steps=50, bias_range=(-3.0, 5.0)):
     """Sliders for forget_bias and input_bias over the view of `plot_bias_view`.
 
-    Returns an ipywidgets.VBox with three extra attributes:
+    Returns an ipywidgets.VBox with extra attributes:
       .forget_slider, .input_slider  the two FloatSliders;
+      .view   the widgets.FigureView that shows the figure (a PNG in
+              `.view.image`; `.view.figure` is the matplotlib Figure);
       .update(forget_bias, input_bias)  moves both sliders, redraws once and
           returns the `bias_view_data` of the new setting (the values the
           sliders hold after rounding to their step and range).
     """
     import ipywidgets as widgets
-    from IPython.display import display
+
+    from .widgets import FigureView
 
     lo, hi = bias_range
     style = {"description_width": "initial"}
@@ -456,18 +460,19 @@ def bias_widget(forget_bias=1.0, input_bias=0.0, steps=50, bias_range=(-3.0, 5.0
                                         continuous_update=False, style=style, layout=layout)
     input_slider = widgets.FloatSlider(value=input_bias, min=lo, max=hi, step=0.1, description="input_bias",
                                        continuous_update=False, style=style, layout=layout)
-    output = widgets.Output()
-    box = widgets.VBox([widgets.HBox([forget_slider, input_slider]), output])
+    view = FigureView()
+    box = widgets.VBox([widgets.HBox([forget_slider, input_slider]), view.image])
     holding = {"on": False}
 
     def redraw(_change=None):
+        # everything changes with the biases (curves, labels, legend), so
+        # each move draws a new figure
         if holding["on"]:
             return None
-        fig = plot_bias_view(forget_slider.value, input_slider.value, steps)
-        with output:
-            output.clear_output(wait=True)
-            display(fig)
-        plt.close(fig)
+        fig = view.new_figure((9.0, 3.6))
+        fig.set_layout_engine("tight")
+        plot_bias_view(forget_slider.value, input_slider.value, steps, axes=fig.subplots(1, 2))
+        view.render()
         return bias_view_data(forget_slider.value, input_slider.value, steps)
 
     def update(forget_bias, input_bias):
@@ -481,6 +486,6 @@ def bias_widget(forget_bias=1.0, input_bias=0.0, steps=50, bias_range=(-3.0, 5.0
 
     forget_slider.observe(redraw, names="value")
     input_slider.observe(redraw, names="value")
-    box.forget_slider, box.input_slider, box.update = forget_slider, input_slider, update
+    box.forget_slider, box.input_slider, box.update, box.view = forget_slider, input_slider, update, view
     redraw()
     return box

@@ -227,11 +227,13 @@ def test_plot_simulation(rng):
         gate_views.plot_simulation(results, vary="bias")
 
 
-def test_moving_a_slider_redraws_the_view(capsys):
+def test_moving_a_slider_redraws_the_view():
     widget = gate_views.bias_widget(steps=20)
-    capsys.readouterr()
+    before, figure = widget.view.image.value, widget.view.figure
     widget.input_slider.value = 2.0
-    # Outside a kernel the Output widget passes the figure on to stdout.
-    assert "Figure" in capsys.readouterr().out
+    assert widget.view.image.value != before and widget.view.figure is not figure
+    bars = widget.view.figure.axes[1].patches
+    assert bars[1].get_height() == pytest.approx(sigmoid(2.0))
+    drawn = widget.view.image.value
     widget.input_slider.value = 2.0  # unchanged: no redraw
-    assert "Figure" not in capsys.readouterr().out
+    assert widget.view.image.value is drawn
