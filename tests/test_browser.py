@@ -9,7 +9,10 @@ keyboard and checks that the widget's readout and its figure change.
 Skipped, saying what to install, when /usr/bin/chromium is missing or
 playwright cannot be imported; any other problem fails. Everything the run
 writes (Jupyter config, runtime, data and settings dirs, IPython dir, the
-copied notebooks, screenshots) stays under pytest's tmp_path.
+copied notebooks, screenshots) stays under pytest's tmp_path. Set
+RMC_BROWSER_SCREENSHOT to a path to also copy the screenshot of the
+explorer's cell there: the README's picture is made with
+`RMC_BROWSER_SCREENSHOT=notebooks/images/attention_explorer.png python3 run.py test -m browser`.
 """
 
 import json
@@ -336,6 +339,14 @@ def test_explorer_slider_redraws_the_heatmap(lab, page, tmp_path):
         explorer.scroll_into_view_if_needed()
         page.screenshot(path=screenshot)
         print(f"screenshot of the explorer after moving '{SLIDER_DESCRIPTION}' to {expected}: {screenshot}")
+        # the notebook cell that holds the explorer: its code and the widget
+        cell = explorer.locator("xpath=ancestor::div[contains(concat(' ', normalize-space(@class), ' '), ' jp-Cell ')][1]")
+        cell_screenshot = tmp_path / "explorer_cell.png"
+        cell.screenshot(path=cell_screenshot)
+        copy_to = os.environ.get("RMC_BROWSER_SCREENSHOT")
+        if copy_to:
+            shutil.copyfile(cell_screenshot, copy_to)
+            print(f"screenshot of the explorer's cell copied to {copy_to}")
     except BaseException as error:
         if not isinstance(error, pytest.skip.Exception):
             failure = tmp_path / "failure.png"
