@@ -114,10 +114,10 @@ def update_heatmap(ax, weights):
 
 def heatmap_artists(ax):
     """The artists of a heatmap drawn by `attention_heatmap` (or
-    `trace_attention`) that change with its weights or settings, in drawing
-    order: the image, what lies on it (lines, outlines, numbers), the title.
-    A widget that redraws only what changes (widgets.FigureView) redraws these."""
-    return [ax.images[0], *ax.lines, *ax.patches, *ax.texts, ax.title]
+    `trace_attention`) that change with its weights or settings, or lie on
+    the image (outlines, lines, numbers), and its title. A widget that
+    redraws only what changes (widgets.FigureView) redraws these."""
+    return [ax.images[0], *ax.patches, *ax.lines, *ax.texts, ax.title]
 
 
 def head_heatmaps(weights, axes=None, row_labels=None, col_labels=None, title=None):
@@ -373,7 +373,7 @@ def update_attention_row_view(axes, weights, values, query_row, row_labels=None)
 def attention_row_artists(axes):
     """What `update_attention_row_view` changes, in drawing order."""
     hx, wx, ox = axes
-    return [*heatmap_artists(hx), *wx.patches, wx.title, *ox.patches, *ox.lines[:2], ox.title]
+    return [*heatmap_artists(hx), *wx.patches, wx.title, *ox.patches, *ox.lines, ox.title]   # the zero line lies on the bars
 
 
 # ----------------------------------------------------------------------------
@@ -647,7 +647,7 @@ def memory_and_gates(trace, step, example=0, fig=None, vmax=None, change_max=Non
         change_max = float(change.max())
     axes[3].set_xlim(0, change_max * 1.05 or 1.0)
     axes[3].set_xlabel(r"$\|M_{t+1} - M_t\|$ per slot")
-    axes[3].set_title("how far each slot moved")
+    axes[3].set_title("move per slot")
     return axes
 
 

@@ -84,8 +84,11 @@ def problem_frame(details, margin=0.3):
 
 def in_frame(frame, p):
     """Whether problem p (as `problem`) fits in a frame of `problem_frame`."""
-    (x0, x1, y0, y1), coords = frame["limits"], project_2d(p["vectors"])
-    return bool(np.all((coords >= [x0, y0]) & (coords <= [x1, y1])) and p["distances"].max() <= frame["ymax"])
+    x0, x1, y0, y1 = frame["limits"]
+    coords = project_2d(p["vectors"])
+    points_inside = np.all((coords >= [x0, y0]) & (coords <= [x1, y1]))
+    bars_fit = p["distances"].max() <= frame["ymax"]
+    return bool(points_inside and bars_fit)
 
 
 def draw_problem(p, ax=None, prediction=None, title=None, limits=None):
@@ -137,9 +140,13 @@ def update_problem(ax, p, prediction=None, title=None):
     for a problem with as many objects: move its points, lines and labels,
     ring the answer and a wrong prediction, set the title. The axes stay."""
     K = len(p["vectors"])
-    if len(ax.lines) != K - 1 or len(ax.texts) != 2 * K - 1:
-        raise ValueError(f"ax must hold a picture of a problem with {K} objects (from draw_problem), "
-                         f"got one with {len(ax.lines) + 1}")
+    if (len(ax.lines), len(ax.texts), len(ax.collections)) != (K - 1, 2 * K - 1, 4):
+        raise ValueError(f"ax must hold a picture of a problem with {K} objects drawn by draw_problem "
+                         f"({K - 1} lines, {2 * K - 1} labels, 4 sets of points), got {len(ax.lines)} lines, "
+                         f"{len(ax.texts)} labels and {len(ax.collections)} sets of points")
+    wrong = prediction is not None and int(prediction) != p["label"]
+    if prediction is not None and int(prediction) not in p["ids"]:
+        raise ValueError(f"prediction must be one of the problem's ids {list(p['ids'])}, got {prediction}")
     coords = project_2d(p["vectors"])
     ref, target = p["reference"], p["target_position"]
     others = [k for k in range(K) if k != ref]
@@ -147,13 +154,12 @@ def update_problem(ax, p, prediction=None, title=None):
         line.set_data([coords[ref, 0], coords[k, 0]], [coords[ref, 1], coords[k, 1]])
         label.set_position((coords[ref] + coords[k]) / 2)
         label.set_text(f"{p['distances'][k]:.2f}")
-    points, star, ring, predicted = ax.collections[:4]
+    points, star, ring, predicted = ax.collections
     points.set_offsets(coords[others])
     star.set_offsets(coords[[ref]])
     ring.set_offsets(coords[[target]])
-    wrong = prediction is not None and int(prediction) != p["label"]
-    where = np.flatnonzero(p["ids"] == int(prediction)) if wrong else []
-    predicted.set_offsets(coords[where].reshape(-1, 2))     # no ring when right
+    # the red ring only when the prediction is wrong: no points otherwise
+    predicted.set_offsets(coords[p["ids"] == int(prediction)] if wrong else np.empty((0, 2)))
     for k, label in enumerate(ax.texts[K - 1:]):
         label.xy = coords[k]
         label.set_text(f"id {p['ids'][k]}\n{ordinal(p['rank'][k])}")
@@ -162,10 +168,9 @@ def update_problem(ax, p, prediction=None, title=None):
 
 
 def problem_artists(ax):
-    """What `update_problem` changes in a picture of `draw_problem`, in the
-    order it is drawn (by zorder): lines, labels, points, rings, title."""
-    changing = [*ax.lines, *ax.texts, *ax.collections[:4]]
-    return sorted(changing, key=lambda artist: artist.get_zorder()) + [ax.title]
+    """What `update_problem` changes in a picture of `draw_problem`: lines,
+    labels, points, rings, title."""
+    return [*ax.lines, *ax.texts, *ax.collections, ax.title]
 
 
 def draw_distances(p, ax=None, probabilities=None, title=None, right_ax=None, ymax=None):
@@ -177,9 +182,11 @@ def draw_distances(p, ax=None, probabilities=None, title=None, right_ax=None, ym
 
     Like draw_problem, the bars are made first and then set by
     `update_distances`."""
+    K = len(p["distances"])
+    if probabilities is not None:
+        check_array("probabilities", probabilities, ndim=1, last_dim=K, finite=True)
     if ax is None:
         ax = _new_axes((5.2, 3.6))
-    K = len(p["distances"])
     positions = np.arange(K)
     width = 0.4 if probabilities is not None else 0.7
     ax.bar(positions - (width / 2 if probabilities is not None else 0), np.zeros(K), width=width)
@@ -187,7 +194,9 @@ def draw_distances(p, ax=None, probabilities=None, title=None, right_ax=None, ym
     ax.set_ylabel("distance to the reference")
     # each bar is named by the object's id over its rank (1st = farthest):
     # the ranks are fixed tick labels under an empty first line, where the
-    # ids, which change with the problem, are written
+    # ids, which change with the problem, are written as separate labels.
+    # (Tick labels that change would make a widget redraw the whole x axis
+    # at every move, which takes longer than the rest of this picture.)
     ax.set_xticks(positions, [f"\n{ordinal(r + 1)}" for r in range(K)])
     below_axis = -(mpl.rcParams["xtick.major.size"] + mpl.rcParams["xtick.major.pad"])
     for position in positions:
@@ -211,6 +220,13 @@ def update_distances(ax, p, probabilities=None, title=None):
     if len(ax.patches) != K:
         raise ValueError(f"ax must hold the bars of a problem with {K} objects (from draw_distances), "
                          f"got {len(ax.patches)}")
+    right = getattr(ax, "probability_axes", None)
+    if probabilities is not None:
+        probabilities = check_array("probabilities", probabilities, ndim=1, last_dim=K, finite=True)
+        if right is None:
+            raise ValueError("probabilities given, but ax was drawn without them")
+    elif right is not None:
+        raise ValueError("ax was drawn with the model's probabilities: give them (probabilities)")
     order = np.argsort(-p["distances"], kind="stable")
     for bar, k in zip(ax.patches, order):
         bar.set_height(p["distances"][k])
@@ -219,10 +235,7 @@ def update_distances(ax, p, probabilities=None, title=None):
     for label, k in zip(ax.texts, order):
         label.set_text(f"id {p['ids'][k]}")
     if probabilities is not None:
-        probabilities = check_array("probabilities", probabilities, ndim=1, last_dim=K, finite=True)
-        if ax.probability_axes is None:
-            raise ValueError("probabilities given, but ax was drawn without them")
-        for bar, k in zip(ax.probability_axes.patches, order):
+        for bar, k in zip(right.patches, order):
             bar.set_height(probabilities[p["ids"][k]])
     ax.set_title(title or f"n = {p['n']}: the answer is id {p['label']} (green); the reference is orange")
     return ax

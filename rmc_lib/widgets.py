@@ -243,8 +243,27 @@ class FigureView:
 
     def set_changing(self, artists):
         """The artists that change from one render to the next; the rest is
-        drawn once, as a background."""
-        self.changing = list(artists)
+        drawn once, as a background.
+
+        They are redrawn in the order a full drawing of the figure draws
+        them, so that the picture is the same: axes by axes, and within an
+        axes by zorder, ties in the order the axes holds them (as
+        `Axes.draw` does). The frame (spines) of their axes is redrawn with
+        them, since a full drawing puts it over bars and images.
+        """
+        chosen = list(artists)
+        ordered = []
+        for ax in self.figure.axes:
+            mine = {artist for artist in chosen if artist.axes is ax}
+            if mine:
+                mine |= set(ax.spines.values())
+                in_axes = [artist for artist in ax.get_children() if artist in mine]
+                ordered += sorted(in_axes, key=lambda artist: artist.get_zorder())
+        ordered += [artist for artist in chosen if artist.axes is None]      # the figure's own, e.g. suptitle
+        missing = [artist for artist in chosen if artist not in ordered]
+        if missing:
+            raise ValueError(f"changing artists must belong to this view's figure, got {missing}")
+        self.changing = ordered
         for artist in self.changing:
             artist.set_animated(True)          # left out of the background
             artist.set_in_layout(False)        # and of the layout: it must not depend on what they show

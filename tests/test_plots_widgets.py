@@ -183,6 +183,13 @@ def test_explorer_redraws_what_it_holds(rng):
     from test_trace_views import png_pixels
     fresh = widgets.attention_explorer(q, k, v, query_row=4, head=1, temperature=2.0)
     np.testing.assert_array_equal(png_pixels(explorer.view.image.value), png_pixels(fresh.view.image.value))
+    from test_trace_views import assert_shows_full_drawing, drawn_in_full
+
+    def draw(fig):
+        plots.attention_row_view(explorer.weights, v[1], 4, axes=fig.subplots(1, 3, width_ratios=[1.25, 1, 1]),
+                                 row_labels=explorer.row_labels, col_labels=explorer.col_labels,
+                                 value_range=(v.min(), v.max()))
+    assert_shows_full_drawing(explorer, drawn_in_full(explorer.figsize, draw))
 
 
 def test_attention_row_view_updates_in_place(rng):

@@ -65,7 +65,8 @@ def test_drawings_mark_the_answer_and_the_prediction(details):
 def artists_state(ax):
     """What a problem or distances picture shows, as plain values."""
     return ([line.get_xydata().tolist() for line in ax.lines],
-            [(t.get_text(), tuple(np.round(t.get_position(), 12))) for t in ax.texts],
+            [(t.get_text(), tuple(np.round(t.get_position(), 12)), tuple(np.round(getattr(t, "xy", ()), 12)))
+             for t in ax.texts],
             [c.get_offsets().tolist() for c in ax.collections],
             [(round(b.get_height(), 12), b.get_facecolor()) for b in ax.patches],
             ax.get_title())
@@ -89,12 +90,20 @@ def test_an_updated_picture_shows_what_a_fresh_one_does(details):
     assert artists_state(bars.probability_axes) == artists_state(fresh.probability_axes)
     # a problem with another number of objects does not fit these pictures
     small = task_views.problem(NthFarthest(3, 4).sample(1, np.random.default_rng(0), return_details=True)[2])
-    with pytest.raises(ValueError, match="with 3 objects"):
+    with pytest.raises(ValueError, match=r"with 3 objects drawn by draw_problem \(2 lines, 5 labels, 4 sets "
+                                         r"of points\), got 3 lines, 7 labels and 4 sets of points"):
         task_views.update_problem(ax, small)
     with pytest.raises(ValueError, match="with 3 objects"):
         task_views.update_distances(bars, small)
     with pytest.raises(ValueError, match="drawn without them"):
         task_views.update_distances(task_views.draw_distances(first), other, probabilities)
+    with pytest.raises(ValueError, match="drawn with the model's probabilities: give them"):
+        task_views.update_distances(bars, other)
+    with pytest.raises(ValueError, match="probabilities must have last axis of size 4"):
+        task_views.update_distances(bars, other, probabilities[:3])
+    assert bars.get_title() == fresh.get_title()            # a refused update changed nothing
+    with pytest.raises(ValueError, match=r"prediction must be one of the problem's ids"):
+        task_views.update_problem(ax, other, prediction=7)
 
 
 def test_a_frame_holds_its_problems_and_only_those(details):

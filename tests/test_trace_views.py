@@ -204,3 +204,48 @@ def test_png_bytes_is_a_png_of_the_pixels(rng):
         widgets.png_bytes(rgba[..., :3])
     with pytest.raises(ValueError, match="of float64"):
         widgets.png_bytes(rgba.astype(float))
+
+
+def drawn_in_full(figsize, draw):
+    """The pixels of a static picture drawn in full, as FigureView draws its
+    first frame: a constrained-layout Figure at 90 dpi, drawn once."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    fig = Figure(figsize=figsize, dpi=90, layout="constrained")
+    FigureCanvasAgg(fig)
+    draw(fig)
+    fig.canvas.draw()
+    return np.asarray(fig.canvas.buffer_rgba())
+
+
+def assert_shows_full_drawing(widget, full):
+    """A widget's PNG against a full drawing of its static counterpart.
+
+    The one allowed difference: where an image changes, its tick marks end a
+    pixel inside the frame; a full drawing draws them over the image, the
+    widget (tick marks in its background) under it. So at most one pixel per
+    tick of an axes that shows an image may differ."""
+    shown = png_pixels(widget.view.image.value)
+    assert shown.shape == full.shape
+    ticks = sum(len(ax.get_xticks()) + len(ax.get_yticks()) for ax in widget.figure.axes if ax.images)
+    differing = int((shown != full).any(axis=-1).sum())
+    assert differing <= ticks, f"{differing} pixels differ from a full drawing (ticks on images: {ticks})"
+
+
+def test_a_widget_shows_its_static_counterpart_pixel_for_pixel(trace):
+    """What a widget shows after a move (its changing artists redrawn over a
+    kept background) is exactly the static picture of those settings, drawn
+    in full: same artists, same drawing order, nothing stale."""
+    groups = [("first", 0, 2), ("second", 2, 5)]
+    explorer = widgets.TraceAttentionExplorer(trace, input_groups=groups)
+    explorer.step_slider.value = 2
+    explorer.head_slider.value = 1
+    full = drawn_in_full(explorer.figsize, lambda fig: plots.attention_step_view(trace, 2, 0, 1, 0, fig=fig,
+                                                                                groups=groups))
+    assert_shows_full_drawing(explorer, full)
+    memory = widgets.MemoryGatesExplorer(trace)
+    memory.step_slider.value = 2
+    memory.example_slider.value = 1
+    scales = dict(vmax=float(np.abs(trace.memory).max()), change_max=float(trace.memory_change().max()))
+    full = drawn_in_full(memory.figsize, lambda fig: plots.memory_and_gates(trace, 2, 1, fig=fig, **scales))
+    assert_shows_full_drawing(memory, full)
