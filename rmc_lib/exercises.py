@@ -14,9 +14,11 @@ import numpy as np
 from . import attention, gates, layers, memory, task_views, tasks
 
 
-def _run_cases(name, cases, rtol=1e-6, atol=1e-8, allow_nan=False):
+def _run_cases(name, cases, rtol=1e-6, atol=1e-8, allow_nan=False, hint=None):
     """cases: list of (description, learner_call, expected_call).
-    allow_nan: nan is a possible answer, right where the expected one is nan."""
+    allow_nan: nan is a possible answer, right where the expected one is nan.
+    hint: optional hint(got, expected) -> text added to the message when
+    the values differ (e.g. a likely mistake)."""
     for description, learner_call, expected_call in cases:
         expected = expected_call()
         try:
@@ -43,8 +45,9 @@ def _run_cases(name, cases, rtol=1e-6, atol=1e-8, allow_nan=False):
                 print(f"{name}: failed on {description}{part}: your result holds NaN or inf")
                 return False
             if not np.allclose(g, e, rtol=rtol, atol=atol, equal_nan=allow_nan):
-                worst = float(np.max(np.abs(g - e)))
-                print(f"{name}: failed on {description}{part}: values differ by up to {worst:.3g}")
+                worst = float(np.nanmax(np.abs(g - e)))
+                extra = hint(g, e) if hint is not None else ""
+                print(f"{name}: failed on {description}{part}: values differ by up to {worst:.3g}{extra}")
                 return False
     print(f"{name}: passed ({len(cases)} cases)")
     return True
@@ -553,36 +556,22 @@ def check_accuracy_by_n(fn):
     """fn(predictions, labels, n, num_objects) must return an array of
     num_objects accuracies: entry n-1 is the fraction of right predictions
     among the problems that asked for that n (nan when none did)."""
-    name = "check_accuracy_by_n"
     rng = np.random.default_rng(22)
-    settings = [("K = 4, 400 problems", 4, 400, None),
-                ("K = 8, 50 problems", 8, 50, None),
-                ("K = 4, no problem asks n = 3 (that entry is nan)", 4, 100, 3)]
-    for description, K, size, missing in settings:
+    cases = []
+    for description, K, size, missing in [("K = 4, 400 problems", 4, 400, None),
+                                          ("K = 8, 50 problems", 8, 50, None),
+                                          ("K = 4, no problem asks n = 3 (that entry is nan)", 4, 100, 3)]:
         labels = rng.integers(0, K, size=size)
         predictions = np.where(rng.random(size) < 0.6, labels, rng.integers(0, K, size=size))
         n = rng.integers(1, K + 1, size=size)
         if missing is not None:
             n[n == missing] = 1
-        want = _reference_accuracy_by_n(predictions, labels, n, K)
-        try:
-            got = np.asarray(fn(predictions.copy(), labels.copy(), n.copy(), K), dtype=float)
-        except Exception as exc:  # the learner's code may raise anything
-            print(f"{name}: failed on {description}: your function raised {type(exc).__name__}: {exc}")
-            return False
-        if got.shape != want.shape:
-            print(f"{name}: failed on {description}: expected shape {want.shape} (one entry per n), got {got.shape}")
-            return False
-        if not np.array_equal(np.isnan(got), np.isnan(want)):
-            print(f"{name}: failed on {description}: an n that no problem asked must give nan, "
-                  f"and every other n a number")
-            return False
-        if not np.allclose(got[~np.isnan(want)], want[~np.isnan(want)]):
-            print(f"{name}: failed on {description}: expected {np.round(want, 4).tolist()}, "
-                  f"got {np.round(got, 4).tolist()} (entry n-1 is the accuracy for n)")
-            return False
-    print(f"{name}: passed ({len(settings)} cases)")
-    return True
+        cases.append((description,
+                      lambda p=predictions, y=labels, n=n, K=K: fn(p.copy(), y.copy(), n.copy(), K),
+                      lambda p=predictions, y=labels, n=n, K=K: _reference_accuracy_by_n(p, y, n, K)))
+    return _run_cases("check_accuracy_by_n", cases, allow_nan=True,
+                      hint=lambda got, want: (f": expected {np.round(want, 4).tolist()}, got "
+                                              f"{np.round(got, 4).tolist()} (entry n-1 is the accuracy for n)"))
 
 
 def check_accuracy_at(fn):
@@ -628,27 +617,23 @@ def check_pca_2d(fn):
     [K, F] (F > 2) on their two principal axes, after centring (the first
     column along the direction of largest spread). A principal axis has no
     preferred sign, so each column is compared up to its sign."""
-    name = "check_pca_2d"
     rng = np.random.default_rng(24)
-    settings = [("4 vectors of 4 features", rng.uniform(-1, 1, size=(4, 4))),
-                ("8 vectors of 16 features", rng.uniform(-1, 1, size=(8, 16))),
-                ("6 vectors spread mostly along feature 2", rng.normal(size=(6, 3)) * [0.1, 0.2, 3.0])]
-    for description, vectors in settings:
+    cases = []
+    for description, vectors in [("4 vectors of 4 features", rng.uniform(-1, 1, size=(4, 4))),
+                                 ("8 vectors of 16 features", rng.uniform(-1, 1, size=(8, 16))),
+                                 ("6 vectors spread mostly along feature 2",
+                                  rng.normal(size=(6, 3)) * [0.1, 0.2, 3.0])]:
         want = task_views.project_2d(vectors)
-        try:
-            got = np.asarray(fn(vectors.copy()), dtype=float)
-        except Exception as exc:  # the learner's code may raise anything
-            print(f"{name}: failed on {description}: your function raised {type(exc).__name__}: {exc}")
-            return False
-        if got.shape != want.shape:
-            print(f"{name}: failed on {description}: expected shape {want.shape}, got {got.shape}")
-            return False
-        for column in range(2):
-            if not (np.allclose(got[:, column], want[:, column], atol=1e-8)
-                    or np.allclose(got[:, column], -want[:, column], atol=1e-8)):
-                hint = " (did you centre the vectors first?)" if not np.allclose(got.mean(axis=0), 0) else ""
-                print(f"{name}: failed on {description}: column {column} is not the coordinate on "
-                      f"principal axis {column}{hint}")
-                return False
-    print(f"{name}: passed ({len(settings)} cases)")
-    return True
+        cases.append((description, lambda v=vectors, w=want: _signs_as(fn(v.copy()), w), lambda w=want: w))
+    return _run_cases("check_pca_2d", cases,
+                      hint=lambda got, want: ("" if np.allclose(got.mean(axis=0), 0)
+                                              else " (did you centre the vectors first?)"))
+
+
+def _signs_as(got, want):
+    """got with each column's sign flipped to agree with want's (a principal
+    axis has no preferred sign); as it is when the shapes differ."""
+    got = np.asarray(got, dtype=float)
+    if got.shape != want.shape:
+        return got
+    return got * np.where(np.sum(got * want, axis=0) < 0, -1.0, 1.0)

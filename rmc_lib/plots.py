@@ -371,9 +371,10 @@ def update_attention_row_view(axes, weights, values, query_row, row_labels=None)
 
 
 def attention_row_artists(axes):
-    """What `update_attention_row_view` changes, in drawing order."""
+    """What `update_attention_row_view` changes (and the zero line, which
+    lies on the output bars), for widgets.FigureView."""
     hx, wx, ox = axes
-    return [*heatmap_artists(hx), *wx.patches, wx.title, *ox.patches, *ox.lines, ox.title]   # the zero line lies on the bars
+    return [*heatmap_artists(hx), *wx.patches, wx.title, *ox.patches, *ox.lines, ox.title]
 
 
 # ----------------------------------------------------------------------------
@@ -602,6 +603,13 @@ def update_attention_step_view(axes, trace, step, block, head, example=0, title=
     return axes
 
 
+def attention_step_artists(axes):
+    """What `update_attention_step_view` changes (and the group lines on
+    the input strip), for widgets.FigureView."""
+    ax_attention, ax_input = axes
+    return heatmap_artists(ax_attention) + [ax_input.images[0], *ax_input.lines, ax_input.title]
+
+
 def memory_and_gates(trace, step, example=0, fig=None, vmax=None, change_max=None):
     """The memory and gates view of one step: four panels.
 
@@ -676,3 +684,13 @@ def update_memory_and_gates(axes, trace, step, example=0):
     for bar, width in zip(change_ax.patches, trace.memory_change()[step, example]):
         bar.set_width(width)
     return axes
+
+
+def memory_and_gates_artists(axes):
+    """What `update_memory_and_gates` changes, for widgets.FigureView."""
+    memory_ax, input_ax, forget_ax, change_ax = axes
+    changing = [memory_ax.images[0], memory_ax.title, *change_ax.patches]
+    for ax in (input_ax, forget_ax):
+        if ax.images:                          # a gate panel (empty without gates)
+            changing += [ax.images[0], ax.title]
+    return changing

@@ -434,9 +434,7 @@ class TraceAttentionExplorer(widgets.VBox):
         self.heatmap_ax, self.input_ax = plots.attention_step_view(
             self.trace, self.step, self.block, self.head, self.example, fig=fig,
             groups=self.input_groups, title=self.title())
-        strip = self.input_ax
-        # in drawing order: what lies on top of an image must be redrawn after it
-        return plots.heatmap_artists(self.heatmap_ax) + [strip.images[0], *strip.lines, strip.title]
+        return plots.attention_step_artists((self.heatmap_ax, self.input_ax))
 
     def refresh(self):
         """Update the artists `draw_panels` returned to the current settings."""
@@ -500,10 +498,7 @@ class MemoryGatesExplorer(TraceAttentionExplorer):
         self.axes = plots.memory_and_gates(self.trace, self.step, self.example, fig=fig,
                                            vmax=float(np.abs(self.trace.memory).max()) or 1.0,
                                            change_max=float(self.trace.memory_change().max()))
-        changing = [self.axes[0].images[0], self.axes[0].title, *self.axes[3].patches]
-        if self.input_gate is not None:
-            changing += [self.axes[1].images[0], self.axes[1].title, self.axes[2].images[0], self.axes[2].title]
-        return changing
+        return plots.memory_and_gates_artists(self.axes)
 
     def refresh(self):
         plots.update_memory_and_gates(self.axes, self.trace, self.step, self.example)

@@ -110,12 +110,17 @@ def test_draw_answer_is_the_static_view(rmc_model, task):
 
 
 def test_gated_memory_view_refreshed_equals_drawn_afresh(trace):
-    from test_trace_views import png_pixels
+    """With gates (the trace of test_trace_views has none): after a move, the
+    picture is a new explorer's at those settings, and the static view's."""
+    from test_trace_views import assert_shows_full_drawing, drawn_in_full, png_pixels
     moved = widgets.MemoryGatesExplorer(trace, step=0)
     moved.step_slider.value = 3
     moved.example_slider.value = 1
     fresh = widgets.MemoryGatesExplorer(trace, step=3, example=1)
     np.testing.assert_array_equal(png_pixels(moved.view.image.value), png_pixels(fresh.view.image.value))
+    scales = dict(vmax=float(np.abs(trace.memory).max()), change_max=float(trace.memory_change().max()))
+    full = drawn_in_full(moved.figsize, lambda fig: plots.memory_and_gates(trace, 3, 1, fig=fig, **scales))
+    assert_shows_full_drawing(moved, full)
 
 
 def test_update_functions_check_their_indices(trace):
