@@ -203,11 +203,11 @@ def run_evaluate(args):
     model, task, meta = load_trained(args.checkpoint)
     size = args.eval_size or meta["settings"]["eval_size"]
     x, labels = task.test_set(size, seed=TEST_SET_SEED)
-    loss, accuracy, _ = evaluate(model, x, labels)
+    loss, accuracy, predictions = evaluate(model, x, labels)
     print(f"{args.checkpoint}: step {meta['step']}, {meta['model']['kind']}, task {meta['task']}")
     print(f"held-out accuracy {accuracy:.4f} (loss {loss:.4f}) on {size} examples")
     if meta["task"]["name"] == "nth-farthest" and task.include_n:
-        for value, (value_accuracy, count) in accuracy_by_n(model, task, x, labels).items():
+        for value, (value_accuracy, count) in accuracy_by_n(model, task, x, labels, predictions).items():
             print(f"  n = {value}: accuracy {value_accuracy:.4f} ({count} examples)")
     return accuracy
 

@@ -88,16 +88,20 @@ def load_trained(path):
     return model, task, meta
 
 
-def accuracy_by_n(model, task, x, labels):
+def accuracy_by_n(model, task, x, labels, predictions=None):
     """Held-out accuracy for each n of an Nth-farthest test set whose inputs
     carry the one-hot of n (task.include_n). Returns a dict n -> (accuracy,
-    number of examples), over the n that occur in x."""
+    number of examples), over the n that occur in x. predictions: the
+    model's answers for x [B] if already computed (e.g. by `evaluate`)."""
     if not getattr(task, "include_n", False):
         raise ValueError("accuracy_by_n needs inputs that carry n's one-hot (a task with include_n=True)")
     start = task.num_features + task.num_objects
     if x.ndim != 3 or x.shape[-1] != task.input_size:
         raise ValueError(f"x must be [B, T, {task.input_size}] for this task, got shape {x.shape}")
     n = x[:, 0, start:start + task.num_objects].argmax(-1) + 1
-    _, _, predictions = evaluate(model, x, labels)
+    if predictions is None:
+        _, _, predictions = evaluate(model, x, labels)
+    elif np.shape(predictions) != np.shape(labels):
+        raise ValueError(f"predictions must have the shape of labels {np.shape(labels)}, got {np.shape(predictions)}")
     return {int(value): (float(np.mean(predictions[n == value] == labels[n == value])), int(np.sum(n == value)))
             for value in np.unique(n)}

@@ -69,6 +69,13 @@ def test_load_trained_rebuilds_the_model_and_accuracy_by_n_splits_the_test_set(t
         assert np.isclose(value_accuracy, np.mean(predictions[n == value] == labels[n == value]))
     with pytest.raises(ValueError, match="must be"):
         accuracy_by_n(model, task, x[:, :, :-1], labels)
+    # the model's answers, when already computed, are used as they are
+    assert accuracy_by_n(model, task, x, labels, predictions) == by_n
+    flipped = np.where(predictions == labels, (labels + 1) % 3, labels)       # right <-> wrong
+    for value, (value_accuracy, _) in accuracy_by_n(model, task, x, labels, flipped).items():
+        assert np.isclose(value_accuracy, 1 - by_n[value][0])
+    with pytest.raises(ValueError, match=r"predictions must have the shape of labels \(60,\)"):
+        accuracy_by_n(model, task, x, labels, predictions[:5])
 
 
 def meta_accuracy(out):
