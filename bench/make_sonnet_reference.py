@@ -5,7 +5,7 @@ What it does
 For each configuration in CONFIGS it
 
 1. (stage ``export``, run with the project's Python, which has ``rmc_lib``)
-   builds ``rmc_lib.rmc.RelationalMemory(..., input_size=D,
+   builds ``rmc_lib.cores.rmc.RelationalMemory(..., input_size=D,
    rng=np.random.default_rng(seed), dtype=np.float64)``, takes its
    ``to_sonnet()`` variables, adds 0.3 * normal noise to every layer-norm
    gain/offset and every linear bias (so none of them sits at 1 or 0), and
@@ -139,7 +139,7 @@ def config_dicts():
 
 def stage_export(path):
     sys.path.insert(0, ROOT)
-    from rmc_lib.rmc import RelationalMemory
+    from rmc_lib.cores.rmc import RelationalMemory
 
     arrays = {}
     for c, cfg in enumerate(config_dicts()):
@@ -312,7 +312,7 @@ def stage_sonnet(in_path, out_path):
 
 def stage_compare(path):
     sys.path.insert(0, ROOT)
-    from rmc_lib.rmc import RelationalMemory
+    from rmc_lib.cores.rmc import RelationalMemory
 
     ref = np.load(path, allow_pickle=False)
     worst = 0.0

@@ -34,7 +34,7 @@ def measure(threads, repeats):
     import numpy as np
 
     from rmc_lib import RelationalMemory
-    from rmc_lib.train import Adam
+    from rmc_lib.train.optimizers import Adam
 
     for dtype in (np.float32, np.float64):
         rng = np.random.default_rng(0)

@@ -30,9 +30,9 @@ matplotlib.use("Agg")
 
 import numpy as np  # noqa: E402
 
-from rmc_lib import gate_views, widgets  # noqa: E402
-from rmc_lib.runs import load_trained  # noqa: E402
+from rmc_lib.train.runs import load_trained  # noqa: E402
 from rmc_lib.trace import record  # noqa: E402
+from rmc_lib.views import attention_explorer, explore_views, gate_views, memory_views  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RUNS = os.path.join(ROOT, "data", "nth_farthest", "curriculum_stage2")
@@ -70,22 +70,22 @@ def main():
     rng = np.random.default_rng(0)
     H, key_size, head_size, F = 2, 3, 4, 8
     width = H * (2 * key_size + head_size)
-    row = widgets.rmc_attention_explorer(rng.normal(size=(1, 5, F)), rng.normal(size=(F, width)) / np.sqrt(F),
+    row = attention_explorer.rmc_attention_explorer(rng.normal(size=(1, 5, F)), rng.normal(size=(F, width)) / np.sqrt(F),
                                          np.zeros(width), np.ones(width), np.zeros(width), H, key_size, head_size)
     cases += [("row explorer (01)", "T", row, row.temperature_slider, alternating(0.5, 2.0, n)),
               ("row explorer (01)", "query", row, row.query_dropdown, alternating(0, 4, n))]
     bias = gate_views.bias_widget()
     cases += [("bias widget (02)", "forget", bias, bias.forget_slider, alternating(0.5, 1.5, n))]
-    attention = widgets.TraceAttentionExplorer(trace, input_groups=task.input_groups())
+    attention = memory_views.TraceAttentionExplorer(trace, input_groups=task.input_groups())
     cases += [("attention explorer", "step", attention, attention.step_slider, alternating(0, 3, n)),
               ("attention explorer", "head", attention, attention.head_slider, alternating(0, 1, n)),
               ("attention explorer", "example", attention, attention.example_slider, alternating(0, 7, n))]
-    memory = widgets.MemoryGatesExplorer(trace)
+    memory = explore_views.MemoryGatesExplorer(trace)
     cases += [("memory and gates", "step", memory, memory.step_slider, alternating(0, 3, n))]
-    explorer = widgets.TaskExplorer(rmc, task, name="RMC")
+    explorer = explore_views.TaskExplorer(rmc, task, name="RMC")
     cases += [("task explorer, RMC", "problem", explorer, explorer.problem_slider, list(range(1, n + 1))),
               ("task explorer, RMC", "n", explorer, explorer.n_dropdown, alternating(1, 3, n))]
-    lstm_explorer = widgets.TaskExplorer(lstm, task, name="LSTM")
+    lstm_explorer = explore_views.TaskExplorer(lstm, task, name="LSTM")
     cases += [("task explorer, LSTM", "problem", lstm_explorer, lstm_explorer.problem_slider,
                list(range(1, n + 1)))]
 

@@ -9,7 +9,7 @@ import os
 
 import numpy as np
 
-from rmc_lib.runs import examples_to_reach, load_runs, summary_at
+from rmc_lib.train.runs import examples_to_reach, load_runs, summary_at
 
 FOLDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "laptop_scale")
 EXAMPLE_BUDGETS = [64_000, 128_000, 256_000, 512_000, 1_024_000]

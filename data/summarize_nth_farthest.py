@@ -10,8 +10,8 @@ import os
 
 import numpy as np
 
-from rmc_lib.cli import TEST_SET_SEED
-from rmc_lib.runs import accuracy_by_n, load_runs, load_trained, summary_at
+from rmc_lib.train.cli import TEST_SET_SEED
+from rmc_lib.train.runs import accuracy_by_n, load_runs, load_trained, summary_at
 
 FOLDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "nth_farthest")
 BUDGETS = [1_000_000, 2_000_000, 4_000_000]

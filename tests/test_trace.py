@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from rmc_lib.rmc import RelationalMemory
+from rmc_lib.cores.rmc import RelationalMemory
 from rmc_lib.trace import record
 
 

@@ -1,0 +1,11 @@
+"""Recurrent cores with one interface: `params` (a flat dict of arrays),
+`initial_state(batch_size)`, `step`, `forward(x, state0)` -> (outputs,
+final state, cache) and `backward(d_outputs, d_final_state, cache)` ->
+(grads, dx, d_state0), i.e. backpropagation through time.
+
+  memory          the RMC memory's initial state
+  rmc             RelationalMemory: Sonnet's RMC, its unroll, BPTT, Sonnet's variable names
+  lstm            the LSTM baseline
+  relational_rnn  an LSTM with a relational memory (a corrected version of a widely copied design)
+  classifier      SequenceClassifier: any core plus a readout head
+"""

@@ -1,0 +1,226 @@
+"""The command line: `python -m rmc_lib train ...` and `python -m rmc_lib evaluate CHECKPOINT`.
+
+    python -m rmc_lib train --task nth-farthest --objects 4 --features 4 --n 1 \\
+        --model rmc --minutes 10 --seed 0 --out runs/rmc-seed0
+    python -m rmc_lib train ... --out runs/rmc-seed0 --resume --minutes 20   # carry on to 20 min in all
+    python -m rmc_lib evaluate runs/rmc-seed0/checkpoint.npz
+
+A run folder holds checkpoint.npz (parameters, optimiser and RNG state, the
+configuration), history.csv (one row per evaluation) and command.txt.
+"""
+
+import argparse
+import os
+import shlex
+import sys
+
+import numpy as np
+
+from ..cores.classifier import MODEL_KINDS
+from ..tasks import TASKS
+from .checkpoints import load_params, read_checkpoint, read_history, restore, write_history
+from .loop import evaluate, train
+from .optimizers import OPTIMIZERS
+from .runs import accuracy_by_n, build_model, build_task, load_trained
+
+TEST_SET_SEED = 12345
+
+
+def parse_n(text):
+    """'all' -> None (every n); '1' -> (1,); '1,2' -> (1, 2)."""
+    if text == "all":
+        return None
+    try:
+        return tuple(int(v) for v in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--n takes 'all' or comma-separated integers, got {text!r}")
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="python -m rmc_lib", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    tr = commands.add_parser("train", help="train a model on a task, with checkpoints",
+                             formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    g = tr.add_argument_group("task")
+    g.add_argument("--task", choices=sorted(TASKS), default="nth-farthest", help="the task")
+    g.add_argument("--objects", type=int, default=4, help="Nth farthest: objects per sequence")
+    g.add_argument("--features", type=int, default=4, help="Nth farthest: features per object")
+    g.add_argument("--n", type=parse_n, default=None,
+                   help="Nth farthest: which n to ask for: 'all' (default) or e.g. '1' or '1,2'")
+    g.add_argument("--include-n", action="store_true",
+                   help="Nth farthest: keep the one-hot of n in the input even for a single n "
+                        "(a curriculum over n needs the full task's input size)")
+    g = tr.add_argument_group("model")
+    g.add_argument("--model", choices=MODEL_KINDS, default="rmc", help="the recurrent core")
+    g.add_argument("--mem-slots", type=int, default=4, help="RMC: memory slots N")
+    g.add_argument("--head-size", type=int, default=16, help="RMC: value size per head")
+    g.add_argument("--num-heads", type=int, default=2, help="RMC: attention heads")
+    g.add_argument("--num-blocks", type=int, default=1, help="RMC: attention+MLP blocks per step")
+    g.add_argument("--gate-style", choices=["unit", "memory", "none"], default="unit",
+                   help="RMC: a gate per unit, one per memory slot, or no gates")
+    g.add_argument("--mlp-layers", type=int, default=2, help="RMC: layers of the attention MLP")
+    g.add_argument("--key-size", type=int, default=None, help="RMC: query/key size (default: head size)")
+    g.add_argument("--forget-bias", type=float, default=1.0,
+                   help="RMC: the constant forget-gate bias; LSTM: the forget gate's starting bias")
+    g.add_argument("--input-bias", type=float, default=0.0, help="RMC: input-gate bias")
+    g.add_argument("--hidden-size", type=int, default=64, help="LSTM / Relational RNN: hidden units")
+    g.add_argument("--head-hidden", type=int, default=128, help="readout head: hidden units")
+    g.add_argument("--dtype", choices=["float32", "float64"], default="float32", help="number type")
+    g = tr.add_argument_group("training")
+    g.add_argument("--steps", type=int, default=None, help="stop after this many steps in all")
+    g.add_argument("--minutes", type=float, default=None, help="stop after this many minutes in all")
+    g.add_argument("--batch-size", type=int, default=64, help="examples per step")
+    g.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="adam", help="optimiser")
+    g.add_argument("--lr", type=float, default=1e-3, help="learning rate")
+    g.add_argument("--momentum", type=float, default=0.9, help="SGD momentum")
+    g.add_argument("--clip", type=float, default=1.0, help="global gradient-norm clip (0: none)")
+    g.add_argument("--warmup", type=int, default=0, help="learning-rate warm-up steps")
+    g.add_argument("--decay-steps", type=int, default=None, help="cosine decay steps after warm-up")
+    g.add_argument("--eval-every", type=int, default=250, help="steps between evaluations")
+    g.add_argument("--eval-size", type=int, default=2000, help="held-out examples")
+    g.add_argument("--stop-at", type=float, default=None, help="stop once held-out accuracy reaches this")
+    g.add_argument("--seed", type=int, default=0, help="seed for initialisation and training data")
+    g.add_argument("--out", required=True, help="run folder for checkpoint.npz, history.csv, command.txt")
+    g.add_argument("--resume", action="store_true",
+                   help="continue from OUT/checkpoint.npz (same model, task and settings)")
+    g.add_argument("--init-from", default=None, metavar="CHECKPOINT",
+                   help="start from the parameters of another run's checkpoint (same model; the "
+                        "task may differ, e.g. the next stage of a curriculum); the optimiser starts afresh")
+    g.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    ev = commands.add_parser("evaluate", help="accuracy of a checkpoint on its task's held-out set")
+    ev.add_argument("checkpoint", help="a checkpoint.npz written by train")
+    ev.add_argument("--eval-size", type=int, default=None, help="held-out examples (default: as trained)")
+    return parser
+
+
+def model_config(args):
+    sizes = {}
+    if args.model in ("rmc", "relational-rnn"):
+        sizes.update(mem_slots=args.mem_slots, head_size=args.head_size, num_heads=args.num_heads,
+                     num_blocks=args.num_blocks,
+                     gate_style=None if args.gate_style == "none" else args.gate_style,
+                     attention_mlp_layers=args.mlp_layers, key_size=args.key_size,
+                     forget_bias=args.forget_bias, input_bias=args.input_bias)
+    if args.model in ("lstm", "relational-rnn"):
+        sizes["hidden_size"] = args.hidden_size
+    if args.model == "lstm":
+        sizes["forget_bias"] = args.forget_bias
+    return {"kind": args.model, "sizes": sizes, "head_hidden": args.head_hidden, "dtype": args.dtype}
+
+
+def task_config(args):
+    n = None if args.n is None else list(args.n)
+    config = {"name": args.task, "num_objects": args.objects, "num_features": args.features, "n_choices": n}
+    if args.include_n:
+        config["include_n"] = True
+    return config
+
+
+def start_from(model, model_cfg, path):
+    """Copy the parameters of another run's checkpoint into model (--init-from)."""
+    try:
+        meta, params, _ = read_checkpoint(path)
+    except (OSError, ValueError) as error:
+        sys.exit(f"--init-from: cannot read {path}: {error}")
+    if meta["model"] != model_cfg:
+        sys.exit(f"--init-from: {path} holds another model: {meta['model']!r}, this run has {model_cfg!r}")
+    try:
+        load_params(model, params, source=path)
+    except ValueError as error:
+        sys.exit(f"--init-from: {error}")
+    print(f"starting from the parameters of {path} (step {meta['step']}, task {meta['task']})")
+
+
+def run_train(args, argv):
+    os.makedirs(args.out, exist_ok=True)
+    checkpoint_path = os.path.join(args.out, "checkpoint.npz")
+    history_path = os.path.join(args.out, "history.csv")
+    if os.path.exists(checkpoint_path) and not args.resume:
+        sys.exit(f"{checkpoint_path} exists: add --resume to continue it, or choose another --out")
+    if args.resume and not os.path.exists(checkpoint_path):
+        sys.exit(f"--resume: there is no {checkpoint_path} to continue")
+    if args.steps is None and args.minutes is None:
+        sys.exit("give --steps or --minutes (or both)")
+
+    task_cfg, model_cfg = task_config(args), model_config(args)
+    settings = {"optimizer": args.optimizer, "lr": args.lr, "momentum": args.momentum,
+                "clip": args.clip, "warmup": args.warmup, "decay_steps": args.decay_steps,
+                "batch_size": args.batch_size, "eval_every": args.eval_every,
+                "eval_size": args.eval_size, "seed": args.seed}
+    if args.init_from is not None:
+        settings["init_from"] = args.init_from
+    try:
+        task = build_task(task_cfg)
+    except ValueError as error:
+        sys.exit(f"bad task: {error}")
+    rng = np.random.default_rng(args.seed)
+    model = build_model(model_cfg, task, rng)
+    if args.init_from is not None and not args.resume:
+        start_from(model, model_cfg, args.init_from)
+    optimizer = (OPTIMIZERS[args.optimizer](model.params, lr=args.lr, momentum=args.momentum)
+                 if args.optimizer == "sgd" else OPTIMIZERS[args.optimizer](model.params, lr=args.lr))
+    meta = {"model": model_cfg, "task": task_cfg, "settings": settings}
+
+    start_step, start_seconds, history = 0, 0.0, []
+    if args.resume:
+        try:
+            saved = restore(checkpoint_path, model, optimizer, rng, meta)
+        except ValueError as error:
+            sys.exit(f"cannot resume: {error}")
+        start_step, start_seconds = saved["step"], saved["seconds"]
+        if os.path.exists(history_path):
+            # keep only rows the checkpoint had reached; rewrite the file to match
+            history = [r for r in read_history(history_path) if r["step"] <= start_step]
+            write_history(history_path, history)
+        print(f"resuming {checkpoint_path} at step {start_step}")
+    command = "python -m rmc_lib " + " ".join(shlex.quote(a) for a in argv)
+    with open(os.path.join(args.out, "command.txt"), "a") as f:
+        f.write(command + "\n")
+    print(f"{model_cfg['kind']}: {model.num_params():,} parameters; task {task_cfg}")
+
+    eval_set = task.test_set(args.eval_size, seed=TEST_SET_SEED)
+    try:
+        history = train(model, task, optimizer, rng, steps=args.steps, minutes=args.minutes,
+                        batch_size=args.batch_size, clip=args.clip or None,
+                        warmup_steps=args.warmup, decay_steps=args.decay_steps,
+                        eval_set=eval_set, eval_every=args.eval_every, history=history,
+                        history_path=history_path, checkpoint_path=checkpoint_path,
+                        checkpoint_meta=meta, start_step=start_step, start_seconds=start_seconds,
+                        progress=not args.quiet, stop_at_accuracy=args.stop_at)
+    except KeyboardInterrupt:
+        print(f"\ninterrupted: checkpoint saved to {checkpoint_path}; "
+              f"continue with the same command and --resume")
+        sys.exit(130)
+    last = history[-1] if history else None
+    if last is not None:
+        print(f"step {int(last['step'])}: held-out accuracy {last['eval_accuracy']:.4f}, "
+              f"loss {last['eval_loss']:.4f}")
+
+
+def run_evaluate(args):
+    model, task, meta = load_trained(args.checkpoint)
+    size = args.eval_size or meta["settings"]["eval_size"]
+    x, labels = task.test_set(size, seed=TEST_SET_SEED)
+    loss, accuracy, predictions = evaluate(model, x, labels)
+    print(f"{args.checkpoint}: step {meta['step']}, {meta['model']['kind']}, task {meta['task']}")
+    print(f"held-out accuracy {accuracy:.4f} (loss {loss:.4f}) on {size} examples")
+    if meta["task"]["name"] == "nth-farthest" and task.include_n:
+        for value, (value_accuracy, count) in accuracy_by_n(model, task, x, labels, predictions).items():
+            print(f"  n = {value}: accuracy {value_accuracy:.4f} ({count} examples)")
+    return accuracy
+
+
+def main(argv=None):
+    """Run the command line; argv defaults to sys.argv[1:]. `evaluate` returns the accuracy."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser().parse_args(argv)
+    if args.command == "train":
+        return run_train(args, argv)
+    return run_evaluate(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""The training loop, and evaluation of a classifier on a held-out set."""
+
+import time
+
+import numpy as np
+
+from ..nn.layers import softmax_cross_entropy_forward
+from .checkpoints import save_checkpoint, write_history
+from .optimizers import clip_by_global_norm, learning_rate
+
+
+def evaluate(model, x, labels, batch_size=500):
+    """Mean loss and accuracy of a classifier on (x, labels), in batches.
+
+    Returns (loss, accuracy, predictions).
+    """
+    losses, predictions = [], []
+    for start in range(0, len(labels), batch_size):
+        logits, _ = model.logits(x[start:start + batch_size])
+        loss, _ = softmax_cross_entropy_forward(logits, labels[start:start + batch_size])
+        losses.append(loss * len(logits))
+        predictions.append(logits.argmax(axis=1))
+    predictions = np.concatenate(predictions)
+    return float(sum(losses) / len(labels)), float(np.mean(predictions == labels)), predictions
+
+
+def train(model, task, optimizer, rng, *, steps=None, minutes=None, batch_size=64, clip=1.0,
+          warmup_steps=0, decay_steps=None, eval_set=None, eval_every=250, history=None,
+          history_path=None, checkpoint_path=None, checkpoint_meta=None, checkpoint_every=None,
+          start_step=0, start_seconds=0.0, progress=True, live_plot=None, stop_at_accuracy=None):
+    """Train `model` on batches of `task` until `steps` or `minutes` (total,
+    counting any earlier run being resumed) is reached, whichever comes first.
+
+    Every step: a batch from task.sample(batch_size, rng), the loss and
+    gradients (BPTT), global-norm clipping, a step of `optimizer` at the
+    scheduled learning rate. Every `eval_every` steps (and at the end) the
+    held-out `eval_set` = (x, labels) is evaluated, a row is added to
+    `history` (and appended to history_path as CSV), and a checkpoint is
+    written to checkpoint_path if given (and every `checkpoint_every` steps).
+    Ctrl-C (KeyboardInterrupt) writes a checkpoint, then re-raises.
+    stop_at_accuracy ends training once the held-out accuracy reaches it.
+
+    Returns the history: a list of dicts with the fields HISTORY_FIELDS.
+    """
+    from tqdm.auto import tqdm
+
+    if steps is None and minutes is None:
+        raise ValueError("give steps or minutes (or both): training needs a budget")
+    history = [] if history is None else history
+    step = start_step
+    budget_seconds = None if minutes is None else 60.0 * minutes
+    t0 = time.perf_counter() - start_seconds
+
+    def elapsed():
+        return time.perf_counter() - t0
+
+    def done():
+        if steps is not None and step >= steps:
+            return True
+        return budget_seconds is not None and elapsed() >= budget_seconds
+
+    def save():
+        if checkpoint_path is not None:
+            meta = dict(checkpoint_meta or {}, seconds=elapsed(), batch_size=batch_size)
+            save_checkpoint(checkpoint_path, model, optimizer, step, rng, meta)
+
+    def log(loss, accuracy, lr, grad_norm):
+        row = {"step": step, "examples": step * batch_size, "seconds": round(elapsed(), 3), "lr": lr,
+               "loss": loss, "train_accuracy": accuracy, "grad_norm": grad_norm,
+               "eval_loss": float("nan"), "eval_accuracy": float("nan")}
+        if eval_set is not None:
+            row["eval_loss"], row["eval_accuracy"], _ = evaluate(model, *eval_set)
+        history.append(row)
+        if history_path is not None:
+            write_history(history_path, [row], append=True)
+        if live_plot is not None:
+            live_plot.update(history)
+        return row
+
+    total = steps if steps is not None else None
+    bar = tqdm(total=total, initial=step, disable=not progress, unit="step",
+               bar_format=None if total else "{n} steps [{elapsed}, {rate_fmt}{postfix}]")
+    recent_loss, recent_acc = [], []
+    try:
+        while not done():
+            x, labels = task.sample(batch_size, rng)
+            lr = learning_rate(step, optimizer.lr, warmup_steps, decay_steps)
+            loss, grads, logits = model.loss_and_grads(x, labels)
+            grads, grad_norm = clip_by_global_norm(grads, clip)
+            optimizer.step(grads, lr=lr)
+            step += 1
+            recent_loss.append(loss)
+            recent_acc.append(float(np.mean(logits.argmax(axis=1) == labels)))
+            bar.update(1)
+            if step % eval_every == 0 or done():
+                row = log(float(np.mean(recent_loss)), float(np.mean(recent_acc)), lr, grad_norm)
+                recent_loss, recent_acc = [], []
+                bar.set_postfix(loss=f"{row['loss']:.3f}", acc=f"{row['eval_accuracy']:.3f}")
+                save()
+                if stop_at_accuracy is not None and row["eval_accuracy"] >= stop_at_accuracy:
+                    break
+            elif checkpoint_every and step % checkpoint_every == 0:
+                save()
+    except KeyboardInterrupt:
+        save()
+        bar.close()
+        raise
+    bar.close()
+    return history

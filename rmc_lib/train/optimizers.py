@@ -1,0 +1,118 @@
+"""Optimisers, gradient clipping and the learning-rate schedule.
+
+Everything works on flat parameter dicts (name -> array). Optimisers update
+the arrays in place, so a model whose parameters are shared with its parts
+(SequenceClassifier, RelationalRNN) stays consistent.
+"""
+
+import math
+
+import numpy as np
+
+
+class SGD:
+    """Stochastic gradient descent with (heavy-ball) momentum:
+        v = momentum * v + g;   p -= lr * v
+    """
+
+    kind = "sgd"
+
+    def __init__(self, params, lr=0.01, momentum=0.9):
+        self.params = params
+        self.lr = float(lr)
+        self.momentum = float(momentum)
+        self.velocity = {k: np.zeros_like(v) for k, v in params.items()}
+        self.t = 0
+
+    def hyperparameters(self):
+        return {"lr": self.lr, "momentum": self.momentum}
+
+    def step(self, grads, lr=None):
+        lr = self.lr if lr is None else lr
+        self.t += 1
+        for name, p in self.params.items():
+            v = self.velocity[name]
+            v *= self.momentum
+            v += grads[name]
+            p -= lr * v
+
+    def state_arrays(self):
+        return {f"velocity.{k}": v for k, v in self.velocity.items()}
+
+    def load_state_arrays(self, arrays, t):
+        for k, v in self.velocity.items():
+            v[...] = arrays[f"velocity.{k}"]
+        self.t = int(t)
+
+
+class Adam:
+    """Adam (Kingma & Ba 2015) with bias correction:
+        m = b1 m + (1 - b1) g;   v = b2 v + (1 - b2) g^2
+        p -= lr * m_hat / (sqrt(v_hat) + eps),  m_hat = m / (1 - b1^t), v_hat = v / (1 - b2^t)
+    """
+
+    kind = "adam"
+
+    def __init__(self, params, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+        self.params = params
+        self.lr = float(lr)
+        self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
+        self.m = {k: np.zeros_like(v) for k, v in params.items()}
+        self.v = {k: np.zeros_like(v) for k, v in params.items()}
+        self.t = 0
+
+    def hyperparameters(self):
+        return {"lr": self.lr, "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
+
+    def step(self, grads, lr=None):
+        lr = self.lr if lr is None else lr
+        self.t += 1
+        b1, b2 = self.beta1, self.beta2
+        # fold both bias corrections into one step size (the paper's form)
+        step_size = lr * math.sqrt(1 - b2 ** self.t) / (1 - b1 ** self.t)
+        eps = self.eps * math.sqrt(1 - b2 ** self.t)
+        for name, p in self.params.items():
+            g, m, v = grads[name], self.m[name], self.v[name]
+            m *= b1
+            m += (1 - b1) * g
+            v *= b2
+            v += (1 - b2) * (g * g)
+            p -= step_size * m / (np.sqrt(v) + eps)
+
+    def state_arrays(self):
+        return {**{f"m.{k}": v for k, v in self.m.items()}, **{f"v.{k}": v for k, v in self.v.items()}}
+
+    def load_state_arrays(self, arrays, t):
+        for k in self.m:
+            self.m[k][...] = arrays[f"m.{k}"]
+            self.v[k][...] = arrays[f"v.{k}"]
+        self.t = int(t)
+
+
+OPTIMIZERS = {"adam": Adam, "sgd": SGD}
+
+
+def clip_by_global_norm(grads, max_norm):
+    """Scale all gradients by one factor so that their joint norm is at most max_norm.
+
+    Returns (grads, norm before clipping). The direction of the update is
+    kept; only its length is limited (Pascanu et al. 2013).
+    """
+    norm = math.sqrt(sum(float(np.vdot(g, g)) for g in grads.values()))
+    if max_norm is not None and norm > max_norm:
+        scale = max_norm / norm
+        grads = {k: g * scale for k, g in grads.items()}
+    return grads, norm
+
+
+def learning_rate(step, base_lr, warmup_steps=0, decay_steps=None, final_fraction=0.1):
+    """Linear warm-up from 0 over warmup_steps, then (if decay_steps is set) a
+    cosine decay to final_fraction * base_lr at warmup_steps + decay_steps,
+    constant after. step counts from 0."""
+    if warmup_steps and step < warmup_steps:
+        return base_lr * (step + 1) / warmup_steps
+    if not decay_steps:
+        return base_lr
+    progress = min(1.0, (step - warmup_steps) / decay_steps)
+    cosine = 0.5 * (1 + math.cos(math.pi * progress))
+    return base_lr * (final_fraction + (1 - final_fraction) * cosine)

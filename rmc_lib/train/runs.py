@@ -1,0 +1,108 @@
+"""Reading training runs back: the histories in run folders, and accuracy at
+a fixed budget of training examples or of wall time, with mean and spread
+over seeds.
+
+A run folder is what `python -m rmc_lib train --out FOLDER` writes:
+checkpoint.npz, history.csv and command.txt.
+"""
+
+import os
+import re
+
+import numpy as np
+
+from ..cores.classifier import build_classifier
+from ..tasks import make_task
+from .checkpoints import history_columns, load_params, read_checkpoint, read_history
+from .loop import evaluate
+
+
+def build_task(config):
+    """The task a run's configuration describes (the "task" entry of a
+    checkpoint's meta: its name and arguments)."""
+    kwargs = {k: v for k, v in config.items() if k != "name"}
+    return make_task(config["name"], **kwargs)
+
+
+def build_model(config, task, rng):
+    """The model a run's configuration describes (the "model" entry of a
+    checkpoint's meta), for `task`, initialised from `rng`."""
+    return build_classifier(config["kind"], task.input_size, task.num_classes, rng,
+                            dtype=np.dtype(config["dtype"]), head_hidden=config["head_hidden"],
+                            **config["sizes"])
+
+
+def load_runs(folder):
+    """Histories of every run in `folder`, grouped by model.
+
+    Run folders are named MODEL-seedK (e.g. rmc-seed0). Returns a dict
+    model -> list of (seed, columns), columns being a dict of arrays
+    (step, examples, seconds, eval_accuracy, ...), sorted by seed.
+    """
+    runs = {}
+    for name in sorted(os.listdir(folder)):
+        match = re.fullmatch(r"(.+)-seed(\d+)", name)
+        path = os.path.join(folder, name, "history.csv")
+        if match and os.path.exists(path):
+            model, seed = match.group(1), int(match.group(2))
+            runs.setdefault(model, []).append((seed, history_columns(read_history(path))))
+    for model in runs:
+        runs[model].sort(key=lambda pair: pair[0])
+    return runs
+
+
+def value_at(columns, budget, by="examples", field="eval_accuracy"):
+    """The last recorded `field` at or before `budget` of `by` ('examples'
+    or 'seconds'); nan if the run has no evaluation that early."""
+    if by not in ("examples", "seconds", "step"):
+        raise ValueError(f"by must be 'examples', 'seconds' or 'step', got {by!r}")
+    reached = np.flatnonzero(columns[by] <= budget)
+    return float(columns[field][reached[-1]]) if reached.size else float("nan")
+
+
+def summary_at(runs, budget, by="examples", field="eval_accuracy"):
+    """For each model: (mean, min, max, values per seed) of `field` at `budget`."""
+    table = {}
+    for model, seeded in runs.items():
+        values = np.array([value_at(columns, budget, by, field) for _, columns in seeded])
+        table[model] = (float(values.mean()), float(values.min()), float(values.max()), values)
+    return table
+
+
+def examples_to_reach(columns, threshold, field="eval_accuracy"):
+    """Training examples seen when `field` first reached `threshold` (nan if never)."""
+    reached = np.flatnonzero(columns[field] >= threshold)
+    return float(columns["examples"][reached[0]]) if reached.size else float("nan")
+
+
+def load_trained(path):
+    """A trained model back from a checkpoint: returns (model, task, meta).
+
+    The model and the task are rebuilt from the configuration the checkpoint
+    records, and the parameters copied in; meta also gives the step reached
+    and the training settings.
+    """
+    meta, params, _ = read_checkpoint(path)
+    task = build_task(meta["task"])
+    model = build_model(meta["model"], task, np.random.default_rng(0))
+    load_params(model, params, source=path)
+    return model, task, meta
+
+
+def accuracy_by_n(model, task, x, labels, predictions=None):
+    """Held-out accuracy for each n of an Nth-farthest test set whose inputs
+    carry the one-hot of n (task.include_n). Returns a dict n -> (accuracy,
+    number of examples), over the n that occur in x. predictions: the
+    model's answers for x [B] if already computed (e.g. by `evaluate`)."""
+    if not getattr(task, "include_n", False):
+        raise ValueError("accuracy_by_n needs inputs that carry n's one-hot (a task with include_n=True)")
+    start = task.num_features + task.num_objects
+    if x.ndim != 3 or x.shape[-1] != task.input_size:
+        raise ValueError(f"x must be [B, T, {task.input_size}] for this task, got shape {x.shape}")
+    n = x[:, 0, start:start + task.num_objects].argmax(-1) + 1
+    if predictions is None:
+        _, _, predictions = evaluate(model, x, labels)
+    elif np.shape(predictions) != np.shape(labels):
+        raise ValueError(f"predictions must have the shape of labels {np.shape(labels)}, got {np.shape(predictions)}")
+    return {int(value): (float(np.mean(predictions[n == value] == labels[n == value])), int(np.sum(n == value)))
+            for value in np.unique(n)}

@@ -1,0 +1,107 @@
+"""Pieces every lesson's pictures share.
+
+Every drawing function in rmc_lib.views draws on the axes it is given, or,
+when none are given, on a new figure of a fixed size; it returns the axes it
+drew on (the figure is `ax.figure`). Lessons combine panels by making one
+figure with several axes and passing them in; the widgets draw through these
+same functions, so a static figure in a notebook and a live widget show
+exactly the same view.
+"""
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+def new_axes(figsize, ncols=1, **kwargs):
+    """A new figure with `ncols` axes side by side (constrained layout)."""
+    fig, axes = plt.subplots(1, ncols, figsize=figsize, layout="constrained", **kwargs)
+    return axes
+
+
+def panel_axes(axes, count, what, figsize):
+    """The given axes (checked to be `count` of them, one per `what`) or a
+    new row of `count` axes of the given figure size."""
+    if axes is None:
+        return new_axes(figsize, ncols=count, squeeze=False)[0]
+    axes = np.atleast_1d(axes)
+    if len(axes) != count:
+        raise ValueError(f"axes must hold {count} axes (one per {what}), got {len(axes)}")
+    return axes
+
+
+def check_index(name, value, size):
+    """Raise ValueError unless value is an integer in [0, size)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 0 <= value < size:
+        raise ValueError(f"{name} must be an integer in [0, {size}), got {value!r}")
+    return int(value)
+
+
+def slot_labels(num_slots, input_row=True):
+    """Row names for the RMC's attention matrix A = [M; x']:
+    "slot 0" ... "slot N-1", then "input" when `input_row` is True."""
+    labels = [f"slot {i}" for i in range(num_slots)]
+    return labels + ["input"] if input_row else labels
+
+
+#: What a figure must fit: JupyterLab's output area is about 960 px wide, and
+#: a notebook shows a figure's PNG pixel for pixel (the inline backend saves
+#: at figure.dpi = 100 with a tight bounding box; FigureView at its own dpi).
+MAX_WIDTH_PX = 960
+MIN_TEXT_PX = 9
+
+
+def _visible_texts(fig):
+    from matplotlib.text import Text
+    texts = []
+    for text in fig.findobj(Text):
+        if text.get_visible() and text.get_text().strip() and text.figure is not None:
+            ancestors_visible = text.axes is None or text.axes.get_visible()
+            if ancestors_visible:
+                texts.append(text)
+    return texts
+
+
+def layout_problems(fig, dpi=None, tight=True, max_width_px=MAX_WIDTH_PX, min_text_px=MIN_TEXT_PX):
+    """What keeps a figure from being read at 100% in a ~960 px output area:
+    a list of sentences, empty when there is nothing to fix.
+
+    Checks that the picture is at most `max_width_px` wide (with a tight
+    bounding box, as the inline backend saves it, when `tight`), that every
+    visible text is at least `min_text_px` tall (its font size in pixels at
+    `dpi`, default the figure's), and that no two visible texts overlap
+    (tick labels, titles, axis labels, annotations, legends; two labels
+    slanted at the same angle are not compared, since their upright boxes
+    overlap where their letters do not).
+    """
+    dpi = fig.dpi if dpi is None else dpi
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    scale = dpi / fig.dpi
+    problems = []
+    if tight:
+        width = fig.get_tightbbox(renderer).width * dpi           # inches -> px at dpi
+    else:
+        width = fig.get_figwidth() * dpi
+    if round(width) > max_width_px:
+        problems.append(f"the figure is {round(width)} px wide at {dpi:g} dpi (at most {max_width_px})")
+    texts = _visible_texts(fig)
+    for text in texts:
+        px = text.get_fontsize() * dpi / 72
+        if px < min_text_px - 1e-9:
+            problems.append(f"text {text.get_text()!r} is {px:.1f} px tall (at least {min_text_px})")
+    boxes = []
+    for text in texts:
+        box = text.get_window_extent(renderer)
+        if box.width > 0 and box.height > 0:
+            boxes.append((text, box))
+    for i, (a, box_a) in enumerate(boxes):
+        for b, box_b in boxes[i + 1:]:
+            slanted = a.get_rotation() % 90 != 0
+            if slanted and a.get_rotation() == b.get_rotation():
+                continue    # parallel slanted labels: their upright boxes overlap, the letters do not
+            overlap_w = min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0)
+            overlap_h = min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0)
+            if overlap_w * scale > 1 and overlap_h * scale > 1:
+                problems.append(f"texts {a.get_text()!r} and {b.get_text()!r} overlap "
+                                f"({overlap_w * scale:.0f} x {overlap_h * scale:.0f} px)")
+    return problems

@@ -1,0 +1,300 @@
+"""Pictures and the widget of lesson 03 (relational memory), built on a
+recorded forward pass (rmc_lib.trace.Trace): attention over [memory; input]
+at one step, block and head, at every step, the memory over time, and the
+attention explorer that steps through a run (also used in lesson 07).
+"""
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+
+from ..nn.checks import check_array
+from .common import check_index, new_axes, panel_axes
+from .figure_view import FigureView
+from .heatmaps import (attention_heatmap, heatmap_artists, input_row, mark_input_row, memory_heatmap,
+                       update_heatmap)
+
+
+def trace_weights(trace, step, block, head, example=0):
+    """The attention weights [N+1, N+1] a trace recorded at one step, block and head.
+
+    trace.attention is [T, blocks, B, H, N+1, N+1]; this is
+    trace.attention[step, block, example, head], after checking each index.
+    Rows are queries, columns keys; row and column N are the input row.
+    """
+    T, num_blocks, B, H = trace.attention.shape[:4]
+    step = check_index("step", step, T)
+    block = check_index("block", block, num_blocks)
+    example = check_index("example", example, B)
+    head = check_index("head", head, H)
+    return trace.attention[step, block, example, head]
+
+
+def _trace_title(trace, step, block, head, example):
+    title = f"step {step}, block {block}, head {head}"
+    if trace.attention.shape[2] > 1:
+        title += f", example {example}"
+    return title
+
+
+def trace_attention(trace, step, block, head, example=0, ax=None, colorbar=True, title=None,
+                    annotate=None, ylabel="query (attending)"):
+    """Heatmap of the RMC's attention over [memory; input] at one step, block and head.
+
+    trace: a rmc_lib.trace.Trace (attention [T, blocks, B, H, N+1, N+1]).
+    step, block, head, example: which weights to draw (see `trace_weights`).
+    Rows and columns are named by trace.row_labels() ("slot 0", ..., "input");
+    the input row, which is cropped after the last block, is outlined
+    (`mark_input_row`). title: default "step t, block b, head h" (and the
+    example when the trace holds several).
+    Returns the axes; the image is `ax.images[0]`, its array the weights.
+    """
+    weights = trace_weights(trace, step, block, head, example)
+    labels = trace.row_labels()
+    if title is None:
+        title = _trace_title(trace, step, block, head, example)
+    if ax is None:
+        L = len(labels)
+        ax = new_axes((1.6 + 0.75 * L, 0.9 + 0.6 * L))
+    attention_heatmap(weights, ax=ax, row_labels=labels, col_labels=labels, title=title,
+                      annotate=annotate, colorbar=colorbar, ylabel=ylabel)
+    return mark_input_row(ax, len(labels) - 1)
+
+
+def trace_attention_grid(trace, example=0, block=0, head=0, axes=None, title=None):
+    """One attention heatmap per time step, side by side, with a shared colorbar.
+
+    trace: a Trace over T steps. Draws trace_attention(trace, t, block, head,
+    example) for t = 0..T-1. axes: T axes (default: a new figure).
+    Returns the array of T axes.
+    """
+    T = trace.attention.shape[0]
+    axes = panel_axes(axes, T, "step", (0.8 + 3.2 * T, 3.7))
+    for t, ax in enumerate(axes):
+        trace_attention(trace, t, block, head, example, ax=ax, colorbar=False, title=f"step {t}",
+                        ylabel="query (attending)" if t == 0 else "")
+    axes[0].figure.colorbar(axes[0].images[0], ax=list(axes), label="attention weight", shrink=0.9)
+    if title is None:
+        title = f"attention over [memory; input] at every step: block {block}, head {head}"
+        if trace.attention.shape[2] > 1:
+            title += f", example {example}"
+    axes[0].figure.suptitle(title)
+    return axes
+
+
+def memory_over_time(trace, example=0, axes=None, vmax=None, title=None):
+    """The memory before the first step and after every step, one heatmap each.
+
+    trace.memory is [T+1, B, N, F]: memory[0] is the initial state,
+    memory[t+1] the memory after step t. The T+1 heatmaps are stacked from
+    top to bottom on one colour scale (vmax: default the largest |value|
+    over all of them) with one colorbar. axes: T+1 axes (default: a new
+    figure). Returns the array of T+1 axes.
+    """
+    T1, B, N, F = trace.memory.shape
+    example = check_index("example", example, B)
+    memories = trace.memory[:, example]
+    if axes is None:
+        figsize = (min(2.0 + 0.4 * F, 12), 0.6 + (0.3 * N + 0.5) * T1)
+        _, axes = plt.subplots(T1, 1, figsize=figsize, layout="constrained", sharex=True,
+                               squeeze=False)
+        axes = axes[:, 0]
+    axes = np.atleast_1d(axes)
+    if len(axes) != T1:
+        raise ValueError(f"axes must hold {T1} axes (the initial memory and one per step), got {len(axes)}")
+    if vmax is None:
+        vmax = float(np.abs(memories).max()) or 1.0
+    for t, ax in enumerate(axes):
+        name = "$M_0$: the initial state" if t == 0 else f"$M_{{{t}}}$: after step {t - 1}"
+        memory_heatmap(memories[t], ax=ax, vmax=vmax, colorbar=False, title=name,
+                       xlabel="feature" if t == T1 - 1 else "")
+        ax.title.set_fontsize(9)
+    axes[0].figure.colorbar(axes[0].images[0], ax=list(axes), label="value", shrink=0.6)
+    if title is None:
+        title = "the memory over time" + (f", example {example}" if B > 1 else "")
+    axes[0].figure.suptitle(title)
+    return axes
+
+
+def attention_step_view(trace, step, block, head, example=0, fig=None, groups=None, title=None):
+    """The attention explorer's picture: the attention heatmap of one step,
+    block and head (as `trace_attention`), and below it the input row x_t
+    that the step read (as `input_row`, with `groups` naming its parts).
+
+    fig: an empty Figure to draw on (default: a new one).
+    Returns (heatmap axes, input axes).
+    """
+    if fig is None:
+        fig = plt.figure(figsize=(6.4, 5.6), layout="constrained")
+    T, B = trace.attention.shape[0], trace.attention.shape[2]
+    step = check_index("step", step, T)
+    example = check_index("example", example, B)
+    ax_attention, ax_input = fig.subplots(2, 1, height_ratios=[5, 1])
+    trace_attention(trace, step, block, head, example, ax=ax_attention, title=title)
+    input_row(trace.x[example, step], ax=ax_input, groups=groups, vmax=1.0, title=_input_title(step))
+    return ax_attention, ax_input
+
+
+def _input_title(step):
+    return f"the input at step {step}"
+
+
+def update_attention_step_view(axes, trace, step, block, head, example=0, title=None):
+    """Show another step, block, head or example of the same trace in a
+    picture drawn by `attention_step_view` (axes: the two it returned),
+    changing only its data and titles (the widgets' fast path)."""
+    ax_attention, ax_input = axes
+    update_heatmap(ax_attention, trace_weights(trace, step, block, head, example))
+    ax_attention.title.set_text(title or _trace_title(trace, step, block, head, example))
+    ax_input.images[0].set_data(trace.x[example, step][None])
+    ax_input.title.set_text(_input_title(step))
+    return axes
+
+
+def attention_step_artists(axes):
+    """What `update_attention_step_view` changes (and the group lines on
+    the input strip), for FigureView."""
+    ax_attention, ax_input = axes
+    return heatmap_artists(ax_attention) + [ax_input.images[0], *ax_input.lines, ax_input.title]
+
+
+class TraceAttentionExplorer(widgets.VBox):
+    """Step through a recorded run of the RMC and see which rows attend to which.
+
+    trace: a rmc_lib.trace.Trace (attention [T, blocks, B, H, N+1, N+1]).
+    input_groups: optional names of the input's parts, [(name, start, stop)],
+        e.g. `task.input_groups()`, to label the input strip.
+
+    Controls (ipywidgets, settable from Python through `.value`):
+      step_slider     time step t, 0..T-1 (the play button beside it
+                      animates it: one step per `interval` ms)
+      block_slider    attention block, 0..blocks-1
+      head_slider     attention head, 0..H-1
+      example_slider  which sequence of the batch, 0..B-1
+    A slider whose range has a single value is disabled.
+
+    What it shows (attributes, recomputed on every change):
+      weights  [N+1, N+1]  trace.attention[step, block, example, head]
+      figure   the matplotlib Figure shown: the heatmap, and below it the
+               input row of that step (attention_step_view, the static
+               counterpart); `view.image` is the PNG widget that shows it
+      summary  a one-line text of the current view, also shown under the figure
+
+    Extending it: `controls()` lists the controls, `compute()` sets the
+    attributes for the current settings, `draw_panels(fig)` draws on a new
+    Figure and `refresh()` updates that drawing for new settings; override
+    them to show something else for the same controls (see
+    MemoryGatesExplorer). A `draw_panels` that returns nothing gets a whole
+    new drawing at every change, and needs no `refresh`.
+    """
+
+    css_class = "rmc-attention-explorer"
+
+    def __init__(self, trace, step=0, block=0, head=0, example=0, figsize=(6.4, 5.6),
+                 input_groups=None, interval=800):
+        attention = check_array("trace.attention", trace.attention, ndim=6)
+        T, num_blocks, B, H = attention.shape[:4]
+        self.trace = trace
+        self.figsize = figsize
+        self.input_groups = input_groups
+        self.figure = None
+        style = {"description_width": "initial"}
+
+        def slider(description, value, size):
+            if not 0 <= value < size:
+                raise ValueError(f"{description} must lie in [0, {size}), got {value}")
+            return widgets.IntSlider(value=value, min=0, max=max(size - 1, 0), description=description,
+                                     disabled=size == 1, continuous_update=False, style=style)
+
+        self.step_slider = slider("step", step, T)
+        self.block_slider = slider("block", block, num_blocks)
+        self.head_slider = slider("head", head, H)
+        self.example_slider = slider("example", example, B)
+        # The play button runs in the browser and moves the step slider;
+        # the slider's change then redraws, as if moved by hand.
+        self.play = widgets.Play(value=step, min=0, max=max(T - 1, 0), step=1, interval=interval,
+                                 description="play", disabled=T == 1)
+        widgets.jslink((self.play, "value"), (self.step_slider, "value"))
+        self.view = FigureView()
+        self.summary_label = widgets.HTML()
+        for control in self.controls():
+            control.observe(self._on_change, names="value")
+        super().__init__(self.layout_rows() + [self.view.image, self.summary_label])
+        self.add_class(self.css_class)
+        self.update()
+
+    def controls(self):
+        """The controls that change the view."""
+        return [self.step_slider, self.block_slider, self.head_slider, self.example_slider]
+
+    def layout_rows(self):
+        """The rows of controls above the figure."""
+        return [widgets.HBox([self.play, self.step_slider, self.block_slider]),
+                widgets.HBox([self.head_slider, self.example_slider])]
+
+    # The current settings, read from the controls.
+    @property
+    def step(self):
+        return self.step_slider.value
+
+    @property
+    def block(self):
+        return self.block_slider.value
+
+    @property
+    def head(self):
+        return self.head_slider.value
+
+    @property
+    def example(self):
+        return self.example_slider.value
+
+    def _on_change(self, change):
+        self.update()
+
+    def compute(self):
+        """Set what is shown for the current settings (here: `weights`)."""
+        self.weights = trace_weights(self.trace, self.step, self.block, self.head, self.example)
+
+    def describe(self):
+        """The one-line summary shown under the figure."""
+        input_weights = self.weights[:-1, -1]
+        strongest = int(np.argmax(input_weights))
+        return (f"step {self.step}: the slots give the input row {input_weights.mean():.2f} of their "
+                f"attention on average; slot {strongest} the most ({input_weights[strongest]:.2f})")
+
+    def update(self):
+        """Recompute for the current settings, then redraw."""
+        self.compute()
+        self.summary = self.describe()
+        self.summary_label.value = self.summary
+        self.draw()
+
+    def title(self):
+        """A one-line description of the current settings."""
+        return f"step {self.step}, block {self.block}, head {self.head}, example {self.example}"
+
+    def draw_panels(self, fig):
+        """Draw the current view on the empty Figure `fig`; return the
+        artists that `refresh` updates (the rest never changes)."""
+        self.heatmap_ax, self.input_ax = attention_step_view(
+            self.trace, self.step, self.block, self.head, self.example, fig=fig,
+            groups=self.input_groups, title=self.title())
+        return attention_step_artists((self.heatmap_ax, self.input_ax))
+
+    def refresh(self):
+        """Update the artists `draw_panels` returned to the current settings."""
+        update_attention_step_view((self.heatmap_ax, self.input_ax), self.trace, self.step,
+                                         self.block, self.head, self.example, title=self.title())
+
+    def draw(self):
+        """Show the current view: the first time (or when draw_panels returned
+        nothing) draw it on a new Figure; afterwards refresh what changes."""
+        if self.view.changing:
+            self.refresh()
+        else:
+            changing = self.draw_panels(self.view.new_figure(self.figsize))
+            if changing:
+                self.view.set_changing(changing)
+        self.figure = self.view.figure
+        self.view.render()
