@@ -12,7 +12,6 @@ import pytest
 from rmc_lib.cores.rmc import RelationalMemory
 from rmc_lib.trace import record
 from rmc_lib.views import explore_views
-from rmc_lib.views import figure_view
 from rmc_lib.views import heatmaps
 from rmc_lib.views import memory_views
 
@@ -188,17 +187,6 @@ def test_a_refreshed_picture_equals_one_drawn_afresh(trace):
     fresh = memory_views.TraceAttentionExplorer(trace, step=2, head=1, input_groups=groups)
     np.testing.assert_array_equal(png_pixels(moved.view.image.value), png_pixels(fresh.view.image.value))
     # (the memory explorer: tests/test_explore_widgets.py, on a trace with gates)
-
-
-def test_png_bytes_is_a_png_of_the_pixels(rng):
-    rgba = rng.integers(0, 256, size=(7, 5, 4), dtype=np.uint8)
-    np.testing.assert_array_equal(png_pixels(figure_view.png_bytes(rgba)), rgba)
-    flat = np.full((40, 60, 4), 255, dtype=np.uint8)
-    assert len(figure_view.png_bytes(flat)) < 200                  # flat colour compresses
-    with pytest.raises(ValueError, match=r"\[height, width, 4\] array of uint8, got shape \(7, 5, 3\)"):
-        figure_view.png_bytes(rgba[..., :3])
-    with pytest.raises(ValueError, match="of float64"):
-        figure_view.png_bytes(rgba.astype(float))
 
 
 def test_a_widget_shows_its_static_counterpart_pixel_for_pixel(trace):
