@@ -1,6 +1,7 @@
 """Set up the series and run it, on Windows, macOS and Linux alike.
 
-    python run.py lab     set up if needed, then start JupyterLab on notebooks/
+    python run.py lab     set up if needed, trust the series' notebooks, then
+                          start JupyterLab on notebooks/
     python run.py test    set up if needed, then run every test (unit tests,
                           gradient checks, and every notebook under nbval)
     python run.py setup   only set up
@@ -18,6 +19,11 @@ through Playwright: if it is missing on Linux and this runs as root with
 apt-get, it is installed (`apt-get update`, `apt-get install -y chromium`);
 otherwise one line says that the browser test will be skipped and what to
 install. Any step that fails stops the script with its error.
+
+`lab` first marks notebooks/*.ipynb as trusted (`jupyter trust`), so that
+JupyterLab shows the widgets stored in them (not their text repr) before
+they are run. Jupyter trusts a notebook whose signature it has recorded;
+re-executing a notebook changes it, so this is done every time.
 
 Extra arguments after `test` go to pytest, e.g. `python run.py test -k attention`.
 Uses only the standard library, so it runs before anything is installed.
@@ -111,6 +117,21 @@ def strip_timestamps(path):
     path.write_text(json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+def trust_notebooks(python, folder=ROOT / "notebooks", env=None):
+    """Sign the notebooks in `folder` (the series' own, by default) with this
+    user's Jupyter key: `jupyter trust`, whose record JupyterLab reads.
+
+    JupyterLab renders an untrusted notebook's stored widgets, HTML and
+    JavaScript as plain text until its cells are run again; a trusted one
+    shows them as saved. Only the notebooks of this checkout are signed.
+    env: the environment for jupyter (None: this one), e.g. another
+    JUPYTER_DATA_DIR, where the signatures are kept.
+    """
+    notebooks = sorted(folder.glob("*.ipynb"))
+    run("trust the series' notebooks (their stored widgets show)",
+        [python, "-m", "jupyter", "trust", *notebooks], env=env)
+
+
 def main(argv):
     commands = ("setup", "lab", "test", "execute")
     if not argv or argv[0] not in commands:
@@ -118,6 +139,7 @@ def main(argv):
     command, extra = argv[0], argv[1:]
     python = setup()
     if command == "lab":
+        trust_notebooks(python)
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             # JupyterLab refuses to start as root (common in containers) unless told to
             print("[run.py] running as root: passing --allow-root to JupyterLab", flush=True)
