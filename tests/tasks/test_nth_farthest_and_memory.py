@@ -93,7 +93,7 @@ def test_task_arguments_are_checked():
     with pytest.raises(ValueError, match=r"n_choices must be values in \[1, 4\]"):
         NthFarthest(4, 4, n_choices=(0,))
     with pytest.raises(ValueError, match="task must be one of"):
-        make_task("copy")
+        make_task("no-such-task")
 
 
 def test_encode_rebuilds_a_sample_and_asks_another_n(rng):
