@@ -7,5 +7,7 @@ final state, cache) and `backward(d_outputs, d_final_state, cache)` ->
   rmc             RelationalMemory: Sonnet's RMC, its unroll, BPTT, Sonnet's variable names
   lstm            the LSTM baseline
   relational_rnn  an LSTM with a relational memory (a corrected version of a widely copied design)
-  classifier      SequenceClassifier: any core plus a readout head
+  ntm             NTM: the Neural Turing Machine (an LSTM controller, content and location addressing)
+  classifier      SequenceClassifier: any core plus a readout head; build_core
+  sequence_readout  SequenceTagger: any core plus a readout at every step (bits, scored on a mask)
 """

@@ -1,5 +1,5 @@
 """A recurrent core with a readout head: one model class for sequence
-classification, whichever core (RelationalMemory, LSTM, RelationalRNN).
+classification, whichever core (RelationalMemory, LSTM, RelationalRNN, NTM).
 
     outputs, _, _ = core.forward(x)              [B, T, core.output_size]
     logits = MLP(outputs[:, -1])                 Linear(hidden) - ReLU - Linear(classes)
@@ -17,6 +17,7 @@ from ..nn.init import truncated_normal
 from ..nn.layers import (mlp_backward, mlp_forward, softmax_cross_entropy_backward,
                          softmax_cross_entropy_forward)
 from .lstm import LSTM
+from .ntm import NTM
 from .relational_rnn import RelationalRNN
 from .rmc import RelationalMemory
 
@@ -81,7 +82,29 @@ class SequenceClassifier:
         return loss, grads, logits
 
 
-MODEL_KINDS = ("rmc", "lstm", "relational-rnn")
+MODEL_KINDS = ("rmc", "lstm", "relational-rnn", "ntm")
+
+_RMC_ARGS = {"mem_slots", "head_size", "num_heads", "num_blocks", "gate_style", "attention_mlp_layers",
+             "key_size", "forget_bias", "input_bias"}
+CORE_ARGS = {
+    "rmc": _RMC_ARGS,
+    "lstm": {"hidden_size", "forget_bias"},
+    "relational-rnn": _RMC_ARGS | {"hidden_size"},
+    "ntm": {"memory_size", "word_size", "num_reads", "num_writes", "hidden_size", "shift_range",
+            "output_size", "clip_value"},
+}
+
+
+def build_core(kind, input_size, rng, dtype=np.float32, **sizes):
+    """A recurrent core of the given kind: 'rmc', 'lstm', 'relational-rnn' or
+    'ntm', with the sizes CORE_ARGS[kind] allows (others are refused)."""
+    if kind not in CORE_ARGS:
+        raise ValueError(f"model kind must be one of {list(MODEL_KINDS)}, got {kind!r}")
+    unknown = sorted(set(sizes) - CORE_ARGS[kind])
+    if unknown:
+        raise ValueError(f"a {kind!r} model takes no {unknown}; it takes {sorted(CORE_ARGS[kind])}")
+    core_class = {"rmc": RelationalMemory, "lstm": LSTM, "relational-rnn": RelationalRNN, "ntm": NTM}[kind]
+    return core_class(**sizes, input_size=input_size, rng=rng, dtype=dtype)
 
 
 def build_classifier(kind, input_size, num_classes, rng, dtype=np.float32, head_hidden=128, **sizes):
@@ -89,21 +112,13 @@ def build_classifier(kind, input_size, num_classes, rng, dtype=np.float32, head_
 
     kind: 'rmc' (sizes: mem_slots, head_size, num_heads, num_blocks,
     gate_style, attention_mlp_layers, key_size, forget_bias, input_bias),
-    'lstm' (sizes: hidden_size, forget_bias) or 'relational-rnn' (hidden_size
-    and the RMC's sizes). Sizes that do not apply to the kind are refused.
+    'lstm' (sizes: hidden_size, forget_bias), 'relational-rnn' (hidden_size
+    and the RMC's sizes) or 'ntm' (memory_size, word_size, num_reads,
+    num_writes, hidden_size, shift_range, clip_value, and output_size, by
+    default hidden_size: the width of y_t that the head reads). Sizes that do
+    not apply to the kind are refused.
     """
-    rmc_args = {"mem_slots", "head_size", "num_heads", "num_blocks", "gate_style",
-                "attention_mlp_layers", "key_size", "forget_bias", "input_bias"}
-    allowed = {"rmc": rmc_args, "lstm": {"hidden_size", "forget_bias"}, "relational-rnn": rmc_args | {"hidden_size"}}
-    if kind not in allowed:
-        raise ValueError(f"model kind must be one of {list(MODEL_KINDS)}, got {kind!r}")
-    unknown = sorted(set(sizes) - allowed[kind])
-    if unknown:
-        raise ValueError(f"a {kind!r} model takes no {unknown}; it takes {sorted(allowed[kind])}")
-    if kind == "rmc":
-        core = RelationalMemory(**sizes, input_size=input_size, rng=rng, dtype=dtype)
-    elif kind == "lstm":
-        core = LSTM(**sizes, input_size=input_size, rng=rng, dtype=dtype)
-    else:
-        core = RelationalRNN(**sizes, input_size=input_size, rng=rng, dtype=dtype)
+    if kind == "ntm" and "output_size" not in sizes:
+        sizes = dict(sizes, output_size=sizes.get("hidden_size", 100))
+    core = build_core(kind, input_size, rng, dtype, **sizes)
     return SequenceClassifier(core, num_classes, head_hidden=head_hidden, rng=rng)

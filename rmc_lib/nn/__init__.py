@@ -5,6 +5,9 @@
   layers      linear, layer norm, ReLU/tanh/sigmoid, MLP, softmax cross-entropy
   attention   softmax, scaled dot-product attention, the RMC's multi-head attention
   gates       the RMC's input and forget gates, 'unit' and 'memory' styles
+  addressing  the NTM's addressing: content (cosine, key strength), interpolation, shift, sharpening
+  memory_access  reading, writing (erase then add) and the NTM heads' parameters
+  losses      masked sigmoid cross-entropy for answers at every step
   init        Sonnet's truncated-normal initialiser
   gradcheck   centred finite differences and relative error
 """

@@ -85,6 +85,16 @@ def restore(path, model, optimizer, rng, expected_meta):
 
 HISTORY_FIELDS = ["step", "examples", "seconds", "lr", "loss", "train_accuracy",
                   "grad_norm", "eval_loss", "eval_accuracy"]
+# Models that measure more than loss and accuracy (SequenceTagger: bit errors)
+# add columns after these, named eval_<measure>.
+
+
+def _fieldnames(rows):
+    """HISTORY_FIELDS, then any other fields of the rows in order of appearance."""
+    extra = []
+    for row in rows:
+        extra.extend(k for k in row if k not in HISTORY_FIELDS and k not in extra)
+    return HISTORY_FIELDS + extra
 
 
 def read_history(path):
@@ -94,16 +104,23 @@ def read_history(path):
 
 
 def write_history(path, rows, append=False):
-    """Write rows (dicts with the fields HISTORY_FIELDS) as CSV; with append,
-    add them to an existing file (writing the header if it is new)."""
+    """Write rows (dicts with the fields HISTORY_FIELDS, and perhaps more) as
+    CSV; with append, add them to an existing file (writing the header if it
+    is new, else keeping the file's columns)."""
     new_file = not append or not os.path.exists(path)
+    if new_file:
+        fieldnames = _fieldnames(rows)
+    else:
+        with open(path, newline="") as f:
+            fieldnames = next(csv.reader(f), None) or _fieldnames(rows)
     with open(path, "a" if append else "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=HISTORY_FIELDS)
+        writer = csv.DictWriter(f, fieldnames=fieldnames)
         if new_file:
             writer.writeheader()
         writer.writerows(rows)
 
 
 def history_columns(rows):
-    """A list of row dicts -> dict of numpy arrays, one per field."""
-    return {k: np.array([r[k] for r in rows], dtype=float) for k in HISTORY_FIELDS}
+    """A list of row dicts -> dict of numpy arrays, one per field (HISTORY_FIELDS
+    and any others the rows have; nan where a row lacks a field)."""
+    return {k: np.array([r.get(k, np.nan) for r in rows], dtype=float) for k in _fieldnames(rows)}

@@ -4,6 +4,9 @@
         --model rmc --minutes 10 --seed 0 --out runs/rmc-seed0
     python -m rmc_lib train ... --out runs/rmc-seed0 --resume --minutes 20   # carry on to 20 min in all
     python -m rmc_lib evaluate runs/rmc-seed0/checkpoint.npz
+    python -m rmc_lib train --task copy --model ntm --hidden-size 100 --optimizer rmsprop --lr 1e-4 \\
+        --batch-size 1 --clip 10 --minutes 10 --out runs/ntm-seed0
+    python -m rmc_lib evaluate runs/ntm-seed0/checkpoint.npz --lengths 30,60,120
 
 A run folder holds checkpoint.npz (parameters, optimiser and RNG state, the
 configuration), history.csv (one row per evaluation) and command.txt.
@@ -19,7 +22,7 @@ import numpy as np
 from ..cores.classifier import MODEL_KINDS
 from ..tasks import TASKS
 from .checkpoints import load_params, read_checkpoint, read_history, restore, write_history
-from .loop import evaluate, train
+from .loop import evaluate_metrics, train
 from .optimizers import OPTIMIZERS
 from .runs import accuracy_by_n, build_model, build_task, load_trained
 
@@ -34,6 +37,17 @@ def parse_n(text):
         return tuple(int(v) for v in text.split(","))
     except ValueError:
         raise argparse.ArgumentTypeError(f"--n takes 'all' or comma-separated integers, got {text!r}")
+
+
+def parse_sizes(text):
+    """'30,60,120' -> (30, 60, 120)."""
+    try:
+        sizes = tuple(int(v) for v in text.split(","))
+    except ValueError:
+        sizes = ()
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(f"--lengths takes comma-separated positive integers, got {text!r}")
+    return sizes
 
 
 def build_parser():
@@ -52,6 +66,16 @@ def build_parser():
     g.add_argument("--include-n", action="store_true",
                    help="Nth farthest: keep the one-hot of n in the input even for a single n "
                         "(a curriculum over n needs the full task's input size)")
+    g.add_argument("--bits", type=int, default=None,
+                   help="copy, repeat copy, associative recall: bits per vector (None: the task's, 8 or 6)")
+    g.add_argument("--min-length", type=int, default=None, help="copy, repeat copy: shortest sequence (None: 1)")
+    g.add_argument("--max-length", type=int, default=None,
+                   help="copy, repeat copy: longest sequence (None: 20 for copy, 10 for repeat copy)")
+    g.add_argument("--min-repeats", type=int, default=None, help="repeat copy: fewest copies asked (None: 1)")
+    g.add_argument("--max-repeats", type=int, default=None, help="repeat copy: most copies asked (None: 10)")
+    g.add_argument("--item-length", type=int, default=None, help="associative recall: vectors per item (None: 3)")
+    g.add_argument("--min-items", type=int, default=None, help="associative recall: fewest items (None: 2)")
+    g.add_argument("--max-items", type=int, default=None, help="associative recall: most items (None: 6)")
     g = tr.add_argument_group("model")
     g.add_argument("--model", choices=MODEL_KINDS, default="rmc", help="the recurrent core")
     g.add_argument("--mem-slots", type=int, default=4, help="RMC: memory slots N")
@@ -65,8 +89,15 @@ def build_parser():
     g.add_argument("--forget-bias", type=float, default=1.0,
                    help="RMC: the constant forget-gate bias; LSTM: the forget gate's starting bias")
     g.add_argument("--input-bias", type=float, default=0.0, help="RMC: input-gate bias")
-    g.add_argument("--hidden-size", type=int, default=64, help="LSTM / Relational RNN: hidden units")
-    g.add_argument("--head-hidden", type=int, default=128, help="readout head: hidden units")
+    g.add_argument("--hidden-size", type=int, default=64, help="LSTM / Relational RNN / NTM controller: hidden units")
+    g.add_argument("--memory-size", type=int, default=128, help="NTM: memory locations N")
+    g.add_argument("--word-size", type=int, default=20, help="NTM: numbers per location W")
+    g.add_argument("--num-reads", type=int, default=1, help="NTM: read heads")
+    g.add_argument("--num-writes", type=int, default=1, help="NTM: write heads")
+    g.add_argument("--shift-range", type=int, default=1, help="NTM: shifts a head can make (1: -1, 0, +1)")
+    g.add_argument("--clip-value", type=float, default=20.0,
+                   help="NTM: bound on the heads' parameters and the output (0: none)")
+    g.add_argument("--head-hidden", type=int, default=128, help="readout head of the classifier tasks (Nth farthest): hidden units")
     g.add_argument("--dtype", choices=["float32", "float64"], default="float32", help="number type")
     g = tr.add_argument_group("training")
     g.add_argument("--steps", type=int, default=None, help="stop after this many steps in all")
@@ -74,7 +105,9 @@ def build_parser():
     g.add_argument("--batch-size", type=int, default=64, help="examples per step")
     g.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="adam", help="optimiser")
     g.add_argument("--lr", type=float, default=1e-3, help="learning rate")
-    g.add_argument("--momentum", type=float, default=0.9, help="SGD momentum")
+    g.add_argument("--momentum", type=float, default=0.9, help="SGD and RMSprop momentum")
+    g.add_argument("--rmsprop-decay", type=float, default=0.9,
+                   help="RMSprop: decay of the running mean of squared gradients")
     g.add_argument("--clip", type=float, default=1.0, help="global gradient-norm clip (0: none)")
     g.add_argument("--warmup", type=int, default=0, help="learning-rate warm-up steps")
     g.add_argument("--decay-steps", type=int, default=None, help="cosine decay steps after warm-up")
@@ -88,11 +121,16 @@ def build_parser():
     g.add_argument("--init-from", default=None, metavar="CHECKPOINT",
                    help="start from the parameters of another run's checkpoint (same model; the "
                         "task may differ, e.g. the next stage of a curriculum); the optimiser starts afresh")
+    g.add_argument("--keep-best", action="store_true",
+                   help="also keep OUT/best.npz, the checkpoint of the lowest held-out loss so far")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
 
     ev = commands.add_parser("evaluate", help="accuracy of a checkpoint on its task's held-out set")
     ev.add_argument("checkpoint", help="a checkpoint.npz written by train")
     ev.add_argument("--eval-size", type=int, default=None, help="held-out examples (default: as trained)")
+    ev.add_argument("--lengths", type=parse_sizes, default=None,
+                    help="per-step tasks: also test at these sizes, e.g. 30,60,120 (the sequence length; "
+                         "for associative recall the number of items)")
     return parser
 
 
@@ -108,10 +146,28 @@ def model_config(args):
         sizes["hidden_size"] = args.hidden_size
     if args.model == "lstm":
         sizes["forget_bias"] = args.forget_bias
+    if args.model == "ntm":
+        sizes.update(memory_size=args.memory_size, word_size=args.word_size, num_reads=args.num_reads,
+                     num_writes=args.num_writes, hidden_size=args.hidden_size, shift_range=args.shift_range,
+                     clip_value=args.clip_value)
     return {"kind": args.model, "sizes": sizes, "head_hidden": args.head_hidden, "dtype": args.dtype}
 
 
+TASK_OPTIONS = {   # the per-step tasks' arguments, by command-line option
+    "copy": {"bits": "num_bits", "min_length": "min_length", "max_length": "max_length"},
+    "repeat-copy": {"bits": "num_bits", "min_length": "min_length", "max_length": "max_length",
+                    "min_repeats": "min_repeats", "max_repeats": "max_repeats"},
+    "associative-recall": {"bits": "num_bits", "item_length": "item_length", "min_items": "min_items",
+                           "max_items": "max_items"},
+}
+
+
 def task_config(args):
+    """The task's configuration: for Nth farthest its four options; for a
+    per-step task the options given (run_train then records all its arguments)."""
+    if args.task in TASK_OPTIONS:
+        given = {arg: getattr(args, option) for option, arg in TASK_OPTIONS[args.task].items()}
+        return {"name": args.task, **{k: v for k, v in given.items() if v is not None}}
     n = None if args.n is None else list(args.n)
     config = {"name": args.task, "num_objects": args.objects, "num_features": args.features, "n_choices": n}
     if args.include_n:
@@ -134,6 +190,15 @@ def start_from(model, model_cfg, path):
     print(f"starting from the parameters of {path} (step {meta['step']}, task {meta['task']})")
 
 
+def make_optimizer(args, params):
+    """The optimiser --optimizer names, with its options."""
+    if args.optimizer == "sgd":
+        return OPTIMIZERS["sgd"](params, lr=args.lr, momentum=args.momentum)
+    if args.optimizer == "rmsprop":
+        return OPTIMIZERS["rmsprop"](params, lr=args.lr, momentum=args.momentum, decay=args.rmsprop_decay)
+    return OPTIMIZERS[args.optimizer](params, lr=args.lr)
+
+
 def run_train(args, argv):
     os.makedirs(args.out, exist_ok=True)
     checkpoint_path = os.path.join(args.out, "checkpoint.npz")
@@ -152,16 +217,22 @@ def run_train(args, argv):
                 "eval_size": args.eval_size, "seed": args.seed}
     if args.init_from is not None:
         settings["init_from"] = args.init_from
+    if args.optimizer == "rmsprop":
+        settings["rmsprop_decay"] = args.rmsprop_decay
     try:
         task = build_task(task_cfg)
     except ValueError as error:
         sys.exit(f"bad task: {error}")
+    if getattr(task, "per_step", False):
+        task_cfg = {"name": args.task, **task.config()}
     rng = np.random.default_rng(args.seed)
-    model = build_model(model_cfg, task, rng)
+    try:
+        model = build_model(model_cfg, task, rng)
+    except ValueError as error:
+        sys.exit(f"bad model: {error}")
     if args.init_from is not None and not args.resume:
         start_from(model, model_cfg, args.init_from)
-    optimizer = (OPTIMIZERS[args.optimizer](model.params, lr=args.lr, momentum=args.momentum)
-                 if args.optimizer == "sgd" else OPTIMIZERS[args.optimizer](model.params, lr=args.lr))
+    optimizer = make_optimizer(args, model.params)
     meta = {"model": model_cfg, "task": task_cfg, "settings": settings}
 
     start_step, start_seconds, history = 0, 0.0, []
@@ -189,24 +260,37 @@ def run_train(args, argv):
                         eval_set=eval_set, eval_every=args.eval_every, history=history,
                         history_path=history_path, checkpoint_path=checkpoint_path,
                         checkpoint_meta=meta, start_step=start_step, start_seconds=start_seconds,
-                        progress=not args.quiet, stop_at_accuracy=args.stop_at)
+                        progress=not args.quiet, stop_at_accuracy=args.stop_at,
+                        best_path=os.path.join(args.out, "best.npz") if args.keep_best else None)
     except KeyboardInterrupt:
         print(f"\ninterrupted: checkpoint saved to {checkpoint_path}; "
               f"continue with the same command and --resume")
         sys.exit(130)
+    except FloatingPointError as error:
+        sys.exit(f"stopped: {error}. {checkpoint_path} holds the last evaluated step")
     last = history[-1] if history else None
     if last is not None:
+        errors = f", {last['eval_bit_errors']:.3f} wrong bits per sequence" if "eval_bit_errors" in last else ""
         print(f"step {int(last['step'])}: held-out accuracy {last['eval_accuracy']:.4f}, "
-              f"loss {last['eval_loss']:.4f}")
+              f"loss {last['eval_loss']:.4f}{errors}")
 
 
 def run_evaluate(args):
     model, task, meta = load_trained(args.checkpoint)
     size = args.eval_size or meta["settings"]["eval_size"]
     x, labels = task.test_set(size, seed=TEST_SET_SEED)
-    loss, accuracy, predictions = evaluate(model, x, labels)
+    metrics = evaluate_metrics(model, x, labels)
+    accuracy, predictions = metrics["accuracy"], metrics["predictions"]
     print(f"{args.checkpoint}: step {meta['step']}, {meta['model']['kind']}, task {meta['task']}")
-    print(f"held-out accuracy {accuracy:.4f} (loss {loss:.4f}) on {size} examples")
+    print(f"held-out accuracy {accuracy:.4f} (loss {metrics['loss']:.4f}) on {size} examples")
+    if getattr(task, "per_step", False):
+        print(f"  {metrics['bit_errors']:.3f} wrong bits per sequence")
+        for value in args.lengths or ():
+            at = evaluate_metrics(model, *task.test_set(size, seed=TEST_SET_SEED, **{task.size_argument: value}))
+            print(f"  {task.size_argument} {value}: {at['bit_errors']:.3f} wrong bits per sequence, "
+                  f"{at['accuracy']:.4f} of sequences perfect")
+    elif args.lengths:
+        sys.exit("--lengths applies to per-step tasks (copy, repeat copy, associative recall)")
     if meta["task"]["name"] == "nth-farthest" and task.include_n:
         for value, (value_accuracy, count) in accuracy_by_n(model, task, x, labels, predictions).items():
             print(f"  n = {value}: accuracy {value_accuracy:.4f} ({count} examples)")

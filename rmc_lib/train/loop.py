@@ -1,5 +1,6 @@
-"""The training loop, and evaluation of a classifier on a held-out set."""
+"""The training loop, and evaluation of a model on a held-out set."""
 
+import math
 import time
 
 import numpy as np
@@ -9,11 +10,17 @@ from .checkpoints import save_checkpoint, write_history
 from .optimizers import clip_by_global_norm, learning_rate
 
 
-def evaluate(model, x, labels, batch_size=500):
-    """Mean loss and accuracy of a classifier on (x, labels), in batches.
+def evaluate_metrics(model, x, labels, batch_size=None):
+    """Everything a model measures on (x, labels): a dict with loss, accuracy,
+    predictions, and whatever else the model measures.
 
-    Returns (loss, accuracy, predictions).
+    A model with its own `evaluate` method (SequenceTagger: also bit_errors)
+    is asked for it; a classifier's loss is the mean cross-entropy and its
+    accuracy the fraction of right classes, in batches of batch_size (500).
     """
+    if hasattr(model, "evaluate"):
+        return model.evaluate(x, labels, batch_size)
+    batch_size = batch_size or 500
     losses, predictions = [], []
     for start in range(0, len(labels), batch_size):
         logits, _ = model.logits(x[start:start + batch_size])
@@ -21,13 +28,33 @@ def evaluate(model, x, labels, batch_size=500):
         losses.append(loss * len(logits))
         predictions.append(logits.argmax(axis=1))
     predictions = np.concatenate(predictions)
-    return float(sum(losses) / len(labels)), float(np.mean(predictions == labels)), predictions
+    return {"loss": float(sum(losses) / len(labels)), "accuracy": float(np.mean(predictions == labels)),
+            "predictions": predictions}
+
+
+def evaluate(model, x, labels, batch_size=None):
+    """Mean loss and accuracy of a model on (x, labels), in batches.
+
+    Returns (loss, accuracy, predictions); `evaluate_metrics` gives any
+    other measures the model has too.
+    """
+    metrics = evaluate_metrics(model, x, labels, batch_size)
+    return metrics["loss"], metrics["accuracy"], metrics["predictions"]
+
+
+def batch_accuracy(model, logits, labels):
+    """The accuracy of a training batch: the model's own measure if it has one
+    (SequenceTagger.accuracy), else the fraction of right classes."""
+    if hasattr(model, "accuracy"):
+        return model.accuracy(logits, labels)
+    return float(np.mean(logits.argmax(axis=1) == labels))
 
 
 def train(model, task, optimizer, rng, *, steps=None, minutes=None, batch_size=64, clip=1.0,
           warmup_steps=0, decay_steps=None, eval_set=None, eval_every=250, history=None,
           history_path=None, checkpoint_path=None, checkpoint_meta=None, checkpoint_every=None,
-          start_step=0, start_seconds=0.0, progress=True, live_plot=None, stop_at_accuracy=None):
+          start_step=0, start_seconds=0.0, progress=True, live_plot=None, stop_at_accuracy=None,
+          best_path=None):
     """Train `model` on batches of `task` until `steps` or `minutes` (total,
     counting any earlier run being resumed) is reached, whichever comes first.
 
@@ -39,6 +66,12 @@ def train(model, task, optimizer, rng, *, steps=None, minutes=None, batch_size=6
     written to checkpoint_path if given (and every `checkpoint_every` steps).
     Ctrl-C (KeyboardInterrupt) writes a checkpoint, then re-raises.
     stop_at_accuracy ends training once the held-out accuracy reaches it.
+    best_path: also write the checkpoint there after every evaluation whose
+    held-out loss is the lowest yet, so that a loss spike later (NTMs have
+    them even after they have converged) cannot lose the best model.
+    A loss or gradient that is NaN or inf stops training with a
+    FloatingPointError before the step is applied: the parameters and the
+    checkpoints stay as they were.
 
     Returns the history: a list of dicts with the fields HISTORY_FIELDS.
     """
@@ -59,17 +92,22 @@ def train(model, task, optimizer, rng, *, steps=None, minutes=None, batch_size=6
             return True
         return budget_seconds is not None and elapsed() >= budget_seconds
 
-    def save():
-        if checkpoint_path is not None:
+    def save(path=checkpoint_path):
+        if path is not None:
             meta = dict(checkpoint_meta or {}, seconds=elapsed(), batch_size=batch_size)
-            save_checkpoint(checkpoint_path, model, optimizer, step, rng, meta)
+            save_checkpoint(path, model, optimizer, step, rng, meta)
+
+    best_loss = min((r["eval_loss"] for r in history if math.isfinite(r["eval_loss"])), default=math.inf)
 
     def log(loss, accuracy, lr, grad_norm):
         row = {"step": step, "examples": step * batch_size, "seconds": round(elapsed(), 3), "lr": lr,
                "loss": loss, "train_accuracy": accuracy, "grad_norm": grad_norm,
                "eval_loss": float("nan"), "eval_accuracy": float("nan")}
         if eval_set is not None:
-            row["eval_loss"], row["eval_accuracy"], _ = evaluate(model, *eval_set)
+            metrics = evaluate_metrics(model, *eval_set)
+            row["eval_loss"], row["eval_accuracy"] = metrics["loss"], metrics["accuracy"]
+            row.update({f"eval_{k}": v for k, v in metrics.items()
+                        if k not in ("loss", "accuracy", "predictions")})
         history.append(row)
         if history_path is not None:
             write_history(history_path, [row], append=True)
@@ -87,22 +125,31 @@ def train(model, task, optimizer, rng, *, steps=None, minutes=None, batch_size=6
             lr = learning_rate(step, optimizer.lr, warmup_steps, decay_steps)
             loss, grads, logits = model.loss_and_grads(x, labels)
             grads, grad_norm = clip_by_global_norm(grads, clip)
+            if not (math.isfinite(loss) and math.isfinite(grad_norm)):
+                raise FloatingPointError(f"step {step + 1}: the loss ({loss}) or the gradient norm ({grad_norm}) "
+                                         f"is not finite; the step was not applied")
             optimizer.step(grads, lr=lr)
             step += 1
             recent_loss.append(loss)
-            recent_acc.append(float(np.mean(logits.argmax(axis=1) == labels)))
+            recent_acc.append(batch_accuracy(model, logits, labels))
             bar.update(1)
             if step % eval_every == 0 or done():
                 row = log(float(np.mean(recent_loss)), float(np.mean(recent_acc)), lr, grad_norm)
                 recent_loss, recent_acc = [], []
                 bar.set_postfix(loss=f"{row['loss']:.3f}", acc=f"{row['eval_accuracy']:.3f}")
                 save()
+                if best_path is not None and row["eval_loss"] < best_loss:
+                    best_loss = row["eval_loss"]
+                    save(best_path)
                 if stop_at_accuracy is not None and row["eval_accuracy"] >= stop_at_accuracy:
                     break
             elif checkpoint_every and step % checkpoint_every == 0:
                 save()
     except KeyboardInterrupt:
         save()
+        bar.close()
+        raise
+    except FloatingPointError:
         bar.close()
         raise
     bar.close()

@@ -1,4 +1,4 @@
-"""Optimisers, gradient clipping and the learning-rate schedule.
+"""Optimisers (SGD, Adam, RMSprop), gradient clipping and the learning-rate schedule.
 
 Everything works on flat parameter dicts (name -> array). Optimisers update
 the arrays in place, so a model whose parameters are shared with its parts
@@ -89,7 +89,58 @@ class Adam:
         self.t = int(t)
 
 
-OPTIMIZERS = {"adam": Adam, "sgd": SGD}
+class RMSprop:
+    """RMSprop with momentum, in the form TensorFlow's RMSPropOptimizer computes
+    it (Tieleman & Hinton 2012; Graves 2013 for recurrent nets), the optimiser
+    the NTM and DNC references train with:
+
+        ms  = decay * ms + (1 - decay) g^2          a running mean of g^2
+        mom = momentum * mom + lr * g / sqrt(ms + eps)
+        p  -= mom
+
+    ms starts at ones, as in TensorFlow 1 (`initial_mean_square`): the first
+    steps are about lr * g, not the lr * g / |g| * 3 a zero start would give
+    (1 / sqrt(1 - decay) with decay 0.9), until ms has seen the gradients.
+    """
+
+    kind = "rmsprop"
+
+    def __init__(self, params, lr=1e-4, momentum=0.9, decay=0.9, eps=1e-10, initial_mean_square=1.0):
+        self.params = params
+        self.lr = float(lr)
+        self.momentum, self.decay, self.eps = float(momentum), float(decay), float(eps)
+        self.initial_mean_square = float(initial_mean_square)
+        self.mean_square = {k: np.full_like(v, self.initial_mean_square) for k, v in params.items()}
+        self.moment = {k: np.zeros_like(v) for k, v in params.items()}
+        self.t = 0
+
+    def hyperparameters(self):
+        return {"lr": self.lr, "momentum": self.momentum, "decay": self.decay, "eps": self.eps,
+                "initial_mean_square": self.initial_mean_square}
+
+    def step(self, grads, lr=None):
+        lr = self.lr if lr is None else lr
+        self.t += 1
+        for name, p in self.params.items():
+            g, ms, mom = grads[name], self.mean_square[name], self.moment[name]
+            ms *= self.decay
+            ms += (1 - self.decay) * (g * g)
+            mom *= self.momentum
+            mom += lr * g / np.sqrt(ms + self.eps)
+            p -= mom
+
+    def state_arrays(self):
+        return {**{f"ms.{k}": v for k, v in self.mean_square.items()},
+                **{f"mom.{k}": v for k, v in self.moment.items()}}
+
+    def load_state_arrays(self, arrays, t):
+        for k in self.mean_square:
+            self.mean_square[k][...] = arrays[f"ms.{k}"]
+            self.moment[k][...] = arrays[f"mom.{k}"]
+        self.t = int(t)
+
+
+OPTIMIZERS = {"adam": Adam, "rmsprop": RMSprop, "sgd": SGD}
 
 
 def clip_by_global_norm(grads, max_norm):

@@ -12,6 +12,7 @@ import re
 import numpy as np
 
 from ..cores.classifier import build_classifier
+from ..cores.sequence_readout import build_tagger
 from ..tasks import make_task
 from .checkpoints import history_columns, load_params, read_checkpoint, read_history
 from .loop import evaluate
@@ -26,7 +27,12 @@ def build_task(config):
 
 def build_model(config, task, rng):
     """The model a run's configuration describes (the "model" entry of a
-    checkpoint's meta), for `task`, initialised from `rng`."""
+    checkpoint's meta), for `task`, initialised from `rng`: a SequenceTagger
+    for a task that answers at every step (task.per_step), else a
+    SequenceClassifier."""
+    if getattr(task, "per_step", False):
+        return build_tagger(config["kind"], task.input_size, task.num_outputs, rng,
+                            dtype=np.dtype(config["dtype"]), **config["sizes"])
     return build_classifier(config["kind"], task.input_size, task.num_classes, rng,
                             dtype=np.dtype(config["dtype"]), head_hidden=config["head_hidden"],
                             **config["sizes"])

@@ -1,0 +1,83 @@
+"""The per-step readout: gradient checks with every core, only the answer
+steps scored, bit errors, and the NTM read as it is."""
+
+import numpy as np
+import pytest
+
+from rmc_lib.cores.classifier import build_classifier
+from rmc_lib.cores.sequence_readout import SequenceTagger, build_tagger, targets_and_mask
+from rmc_lib.nn.gradcheck import check_gradients
+from rmc_lib.tasks import Copy
+
+SIZES = {
+    "rmc": dict(mem_slots=2, head_size=2, num_heads=2),
+    "lstm": dict(hidden_size=4),
+    "relational-rnn": dict(hidden_size=4, mem_slots=2, head_size=2, num_heads=2),
+    "ntm": dict(memory_size=4, word_size=3, num_reads=1, num_writes=1, hidden_size=4),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(SIZES))
+def test_gradients_with_every_core(kind):
+    rng = np.random.default_rng(0)
+    task = Copy(num_bits=3, min_length=1, max_length=3)
+    model = build_tagger(kind, task.input_size, task.num_outputs, rng, dtype=np.float64, **SIZES[kind])
+    for name, value in model.params.items():
+        if not name.endswith("W"):
+            value += 0.3 * rng.normal(size=value.shape)
+    x, labels = task.sample(3, rng)
+    loss, grads, logits = model.loss_and_grads(x, labels)
+    assert logits.shape == labels.shape and np.isfinite(loss) and set(grads) == set(model.params)
+    errors = check_gradients(lambda: model.loss_and_grads(x, labels)[0], model.params, grads)
+    bad = {k: v for k, v in errors.items() if not v < 1e-6}
+    assert not bad, bad
+    assert ("readout.W" in model.params) == (kind != "ntm")
+
+
+def test_only_the_answer_steps_count(rng):
+    task = Copy(num_bits=3, max_length=4)
+    model = build_tagger("lstm", task.input_size, 3, rng, dtype=np.float64, hidden_size=5)
+    x, labels = task.sample(4, rng)
+    loss, _, logits = model.loss_and_grads(x, labels)
+    changed = labels.targets.copy()
+    changed[labels.mask == 0] = 1.0 - changed[labels.mask == 0]        # flip every unscored target
+    assert model.loss_and_grads(x, (changed, labels.mask))[0] == loss
+    errors = model.bit_errors(logits, labels)
+    wrong = ((logits > 0) != labels.targets.astype(bool)) & (labels.mask[..., None] > 0)
+    np.testing.assert_array_equal(errors, wrong.sum(axis=(1, 2)))
+    assert model.accuracy(logits, labels) == np.mean(errors == 0)
+    np.testing.assert_array_equal(model.predict(x), (logits > 0).astype(np.int8))
+    np.testing.assert_allclose(model.predict_proba(x), 1 / (1 + np.exp(-logits)))
+
+
+def test_evaluate_in_batches_equals_one_batch(rng):
+    task = Copy(num_bits=3, max_length=4)
+    model = build_tagger("ntm", task.input_size, 3, rng, dtype=np.float64, memory_size=6, word_size=3, hidden_size=5)
+    x, labels = task.test_set(25)
+    whole, parts = model.evaluate(x, labels, batch_size=25), model.evaluate(x, labels, batch_size=4)
+    for key in ("loss", "accuracy", "bit_errors"):
+        assert parts[key] == pytest.approx(whole[key], rel=1e-12)
+    np.testing.assert_array_equal(parts["predictions"], whole["predictions"])
+    loss, _, _ = model.loss_and_grads(x, labels)
+    assert whole["loss"] == pytest.approx(loss, rel=1e-12)
+    assert model.evaluate(x, labels)["bit_errors"] == pytest.approx(whole["bit_errors"])
+
+
+def test_an_ntm_can_also_be_a_classifiers_core(rng):
+    model = build_classifier("ntm", 3, 4, rng, dtype=np.float64, head_hidden=5, memory_size=4, word_size=2,
+                             hidden_size=6)
+    assert model.core.output_size == 6
+    loss, grads, logits = model.loss_and_grads(rng.normal(size=(2, 3, 3)), np.array([0, 3]))
+    assert logits.shape == (2, 4) and np.isfinite(loss)
+
+
+def test_errors(rng):
+    with pytest.raises(ValueError, match="labels must have .targets and .mask"):
+        targets_and_mask(np.zeros((2, 3)))
+    ntm = build_tagger("ntm", 3, 2, rng, memory_size=4, word_size=2, hidden_size=3).core
+    with pytest.raises(ValueError, match="core.output_size must be num_outputs=5, got 2"):
+        SequenceTagger(ntm, 5, rng=rng, readout=False)
+    with pytest.raises(ValueError, match="an NTM tagger's output_size is num_outputs=2"):
+        build_tagger("ntm", 3, 2, rng, memory_size=4, word_size=2, hidden_size=3, output_size=7)
+    with pytest.raises(ValueError, match=r"a 'lstm' model takes no \['memory_size'\]"):
+        build_tagger("lstm", 3, 2, rng, hidden_size=3, memory_size=4)
