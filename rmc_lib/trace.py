@@ -1,14 +1,20 @@
-"""What a forward pass of the RMC did, step by step, for plots and widgets.
+"""What a forward pass of the RMC or the NTM did, step by step, for plots and widgets.
 
-`record(core, x)` runs the RMC and gathers, from the cache that the
-backward pass needs anyway, the attention weights of every step, block and
-head, the gates and the memory. `RelationalMemory.forward` itself stores
-nothing extra, so training pays nothing for this.
+`record(core, x)` runs the core and gathers, from the cache that the
+backward pass needs anyway, for the RMC the attention weights of every step,
+block and head, the gates and the memory (a Trace); for the NTM every head's
+weightings and addressing stages, its parameters (key, strength, gate,
+shifts, sharpening), the erase and add vectors, the reads and the memory (an
+NTMTrace). `forward` itself stores nothing extra, so training pays nothing
+for this.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
+
+from .cores.ntm import NTM
+from .nn.addressing import shift_offsets
 
 
 @dataclass
@@ -58,7 +64,90 @@ def trace_from_cache(cache, x):
                  memory=np.stack(cache["memories"]), x=np.asarray(x))
 
 
+@dataclass
+class HeadTrace:
+    """The read heads or the write heads of an NTM over T steps (H heads).
+
+    weights:   [T+1, B, H, N]  the weighting w_t; weights[0] is the initial one
+    content:   [T, B, H, N]    w_c, content addressing alone
+    gated:     [T, B, H, N]    w_g, after interpolation with w_{t-1}
+    shifted:   [T, B, H, N]    w~, after the shift (before sharpening)
+    keys:      [T, B, H, W]
+    strengths, gate, gamma: [T, B, H]   beta, g, gamma
+    shifts:    [T, B, H, 2R+1]  the shift weights, offsets -R..R (shift_offsets)
+    erase, add: [T, B, H, W] for write heads, None for read heads
+    """
+
+    weights: np.ndarray
+    content: np.ndarray
+    gated: np.ndarray
+    shifted: np.ndarray
+    keys: np.ndarray
+    strengths: np.ndarray
+    gate: np.ndarray
+    gamma: np.ndarray
+    shifts: np.ndarray
+    erase: np.ndarray | None = None
+    add: np.ndarray | None = None
+
+    @property
+    def shift_offsets(self):
+        """The offset of each shift weight: [-R, ..., R]."""
+        return list(shift_offsets(self.shifts.shape[-1]))
+
+    def focus(self):
+        """[T+1, B, H]: the location each head weights most at each step."""
+        return self.weights.argmax(axis=-1)
+
+
+@dataclass
+class NTMTrace:
+    """Arrays recorded from one unroll of an NTM over T steps.
+
+    read, write: HeadTrace of the read and the write heads
+    memory:      [T+1, B, N, W]  memory[0] is the initial memory, memory[t+1] after step t
+    reads:       [T+1, B, R, W]  the read vectors; reads[0] the initial ones
+    x:           [B, T, D]  the input sequence
+    """
+
+    read: HeadTrace
+    write: HeadTrace
+    memory: np.ndarray
+    reads: np.ndarray
+    x: np.ndarray
+
+    @property
+    def num_steps(self):
+        return self.memory.shape[0] - 1
+
+
+def _head_trace(steps, states, kind):
+    """kind: 'read' or 'write'."""
+    parts = [step[kind] for step in steps]
+    stages = [step[f"{kind}_address"] for step in steps]
+    stacked = {name: np.stack([p[name] for p in parts]) for name in parts[0]}
+    return HeadTrace(weights=np.stack([getattr(s, f"{kind}_weights") for s in states]),
+                     content=np.stack([s["content"] for s in stages]),
+                     gated=np.stack([s["gated"] for s in stages]),
+                     shifted=np.stack([s["shifted"] for s in stages]),
+                     keys=stacked["keys"], strengths=stacked["strengths"], gate=stacked["gate"],
+                     gamma=stacked["gamma"], shifts=stacked["shifts"],
+                     erase=stacked.get("erase"), add=stacked.get("add"))
+
+
+def ntm_trace_from_cache(cache, x):
+    """Build an NTMTrace from the cache returned by NTM.forward."""
+    steps, states = cache["steps"], cache["states"]
+    return NTMTrace(read=_head_trace(steps, states, "read"), write=_head_trace(steps, states, "write"),
+                    memory=np.stack([s.memory for s in states]), reads=np.stack([s.reads for s in states]),
+                    x=np.asarray(x))
+
+
 def record(core, x, memory0=None):
-    """Run core.forward(x, memory0) and return (outputs, final memory, Trace)."""
-    outputs, final_memory, cache = core.forward(x, memory0)
-    return outputs, final_memory, trace_from_cache(cache, x)
+    """Run core.forward(x, memory0) and return (outputs, final state, trace):
+    an NTMTrace for an NTM (memory0 is then its initial NTMState), a Trace
+    for a RelationalMemory."""
+    outputs, final_state, cache = core.forward(x, memory0)
+    if isinstance(core, NTM):
+        return outputs, final_state, ntm_trace_from_cache(cache, x)
+    return outputs, final_state, trace_from_cache(cache, x)
