@@ -68,16 +68,19 @@ def draw_rmc(ax=None):
 
     1. the input is projected to one extra row, x' = x_t W_in + b_in;
     2. it is appended to the memory, A = [M_{t-1}; x'] (N + 1 rows);
-    3. a block, repeated num_blocks times: q, k, v = LN(A W_qkv + b_qkv),
-       multi-head attention softmax(q k^T / sqrt(key_size)) v of every row
-       over every row, A = LN(A + attended), A = LN(A + MLP(A));
+    3. a block, repeated num_blocks times: Q, K, V = LN(A W_qkv + b_qkv),
+       multi-head attention softmax(Q K^T / sqrt(d_k)) V of every row
+       over every row (d_k = key_size), A = LN(A + attended),
+       A = LN(A + MLP(A));
     4. the input row is cropped: M~ = the first N rows;
-    5. gates from x' and tanh(M_{t-1}): i = sigmoid(. + input_bias),
-       f = sigmoid(. + forget_bias), and M_t = i * tanh(M~) + f * M_{t-1};
+    5. gates [G_i | G_f] from x' and tanh(M_{t-1}): i = sigmoid(G_i + beta_i),
+       f = sigmoid(G_f + beta_f) (beta_i = input_bias, beta_f = forget_bias),
+       and M_t = i * tanh(M~) + f * M_{t-1};
     6. output_t = flatten(M_t), and M_t is the memory of the next step.
 
-    Four memory rows stand for the N slots. Every label is a Text artist
-    of `ax` (so tests can look for them).
+    Four memory rows stand for the N slots. The symbols are those of the
+    series' notation page (notebooks/NOTATION.md): K is the key matrix.
+    Every label is a Text artist of `ax` (so tests can look for them).
 
     ax: a matplotlib Axes to draw on; if None, a new figure of size (11, 6)
     is made. Returns the Axes.
@@ -113,9 +116,9 @@ def draw_rmc(ax=None):
     ax.text(55.5, 50.2, r"attention + MLP block ($\times$ num_blocks)", ha="center", va="center",
             fontsize=FONT - 0.5)
     steps = [
-        (43.0, r"$q, k, v = \mathrm{LN}(A\,W_{qkv} + b_{qkv})$"),
+        (43.0, r"$Q, K, V = \mathrm{LN}(A\,W_{qkv} + b_{qkv})$"),
         (36.5, "multi-head attention (H heads)\n"
-               r"$\mathrm{softmax}(q k^{\top} / \sqrt{\mathrm{key\_size}})\; v$"),
+               r"$\mathrm{softmax}(Q K^{\top} / \sqrt{d_k})\; V$"),
         (30.0, r"$A \leftarrow \mathrm{LN}(A + \mathrm{attended})$"),
         (23.5, r"$A \leftarrow \mathrm{LN}(A + \mathrm{MLP}(A))$"),
     ]
@@ -136,9 +139,8 @@ def draw_rmc(ax=None):
 
     # -- gates ------------------------------------------------------------------
     _box(ax, 39, 7.5, 45, 8,
-         r"gates $= x' W_{gi} + b_{gi} + \tanh(M_{t-1})\, W_{gm} + b_{gm}$" "\n"
-         r"$i = \sigma(\mathrm{gates}_i + \mathrm{input\_bias})$,  "
-         r"$f = \sigma(\mathrm{gates}_f + \mathrm{forget\_bias})$",
+         r"$[G_i \,|\, G_f] = x' W_{gi} + b_{gi} + \tanh(M_{t-1})\, W_{gm} + b_{gm}$" "\n"
+         r"$i = \sigma(G_i + \beta_i)$,  $f = \sigma(G_f + \beta_f)$",
          GATE_COLOUR, fontsize=FONT - 0.5)
     _arrow(ax, [(29, 23.7), (29, 11.5), (38.6, 11.5)], label=r"$x'$", label_at=(30, 17.5))
 

@@ -6,6 +6,7 @@ import itertools
 import matplotlib.pyplot as plt
 import pytest
 
+from rmc_lib.views.common import layout_problems
 from rmc_lib.views.diagrams import draw_bptt, draw_rmc
 
 
@@ -32,9 +33,9 @@ def test_draws_on_the_given_axes_and_returns_it(drawn):
 def test_every_step_of_the_spec_is_labelled(drawn):
     _, ax, _ = drawn
     joined = "\n".join(_texts(ax))
-    for label in ["M_{t-1}", "x' = x_t W_{in} + b_{in}", "[M_{t-1};\\ x']", "W_{qkv}",
-                  "softmax", "key\\_size", "A + \\mathrm{attended}", "\\mathrm{MLP}(A)",
-                  "num_blocks", "cropped", "\\tanh(M_{t-1})", "input\\_bias", "forget\\_bias",
+    for label in ["M_{t-1}", "x' = x_t W_{in} + b_{in}", "[M_{t-1};\\ x']", "Q, K, V", "W_{qkv}",
+                  "softmax", "\\sqrt{d_k}", "A + \\mathrm{attended}", "\\mathrm{MLP}(A)",
+                  "num_blocks", "cropped", "\\tanh(M_{t-1})", "G_i + \\beta_i", "G_f + \\beta_f",
                   "M_t = i \\odot \\tanh(\\tilde M) + f \\odot M_{t-1}", "\\mathrm{flatten}(M_t)"]:
         assert label in joined, f"no label containing {label!r}"
 
@@ -65,6 +66,19 @@ def assert_labels_fit(ax):
 def test_no_two_labels_overlap_and_all_lie_inside_the_figure(drawn):
     _, ax, _ = drawn
     assert_labels_fit(ax)
+
+
+def test_the_symbols_follow_the_notation_page(drawn):
+    # K is the key matrix (never a count), d_k the key size, beta_i and beta_f the gate biases
+    _, ax, _ = drawn
+    joined = "\n".join(_texts(ax))
+    for old in ["key\\_size", "input\\_bias", "forget\\_bias", "q, k, v", "\\mathrm{gates}"]:
+        assert old not in joined, f"label still uses {old!r}"
+
+
+def test_the_cell_fits_a_notebook_at_100_percent(drawn):
+    fig, _, _ = drawn
+    assert layout_problems(fig, dpi=100) == []
 
 
 def test_without_axes_it_makes_a_figure_of_the_documented_size():
@@ -100,6 +114,13 @@ def test_bptt_draws_on_the_given_axes_with_every_label(steps):
         assert ax.get_title().startswith(f"The RMC unrolled over T = {steps} step")
     finally:
         plt.close(fig)
+
+
+@pytest.mark.parametrize("steps", [1, 2, 3, 4])
+def test_bptt_up_to_four_steps_fits_a_notebook_at_100_percent(steps):
+    # lesson 04 draws four steps
+    ax = draw_bptt(steps=steps)
+    assert layout_problems(ax.figure, dpi=100) == []
 
 
 @pytest.mark.parametrize("steps", [1, 2, 3, 4, 6])
