@@ -8,38 +8,8 @@ returns True or False.
 import numpy as np
 
 from ..cores.rmc import RelationalMemory
-from ..nn import layers
 from ..trace import record
 from ._cases import run_cases
-
-
-def check_layer_norm_rows(fn):
-    """fn(x, gamma, beta) must return the RMC's layer norm of x [..., F]: each
-    row (the last axis) on its own to mean 0 and variance 1, with the biased
-    variance and eps = 1e-5 inside the square root, (x - mean) / sqrt(var + eps),
-    then times gamma [F] plus beta [F]. Reference: layers.layer_norm_forward."""
-    rng = np.random.default_rng(9)
-    settings = [
-        ("one row of 6 features, gamma 1 and beta 0", (6,), False, 1.0),
-        ("a [5, 8] matrix (each row on its own)", (5, 8), True, 1.0),
-        ("a [2, 5, 16] batch of [memory; input], rows of very different scales", (2, 5, 16), True, None),
-        ("rows of equal values (variance 0: eps keeps the result finite)", (2, 4), True, 0.0),
-    ]
-    cases = []
-    for description, shape, random_affine, scale in settings:
-        F = shape[-1]
-        if scale is None:                  # row r scaled by 10 ** (r - 2): 0.01 ... 100
-            x = rng.normal(size=shape) * 10.0 ** (np.arange(shape[-2]) - 2)[:, None]
-        elif scale == 0.0:
-            x = np.broadcast_to(rng.normal(size=shape[:-1] + (1,)), shape).copy()
-        else:
-            x = rng.normal(size=shape)
-        gamma = 1 + 0.5 * rng.normal(size=F) if random_affine else np.ones(F)
-        beta = 0.5 * rng.normal(size=F) if random_affine else np.zeros(F)
-        cases.append((description,
-                      lambda x=x, g=gamma, b=beta: fn(x.copy(), g.copy(), b.copy()),
-                      lambda x=x, g=gamma, b=beta: layers.layer_norm_forward(x, g, b)[0]))
-    return run_cases("check_layer_norm_rows", cases)
 
 
 def _memory_core(rng, **config):
@@ -53,6 +23,67 @@ def _memory_core(rng, **config):
         elif not name.endswith(".W"):
             core.params[name] = 0.2 * rng.normal(size=value.shape)
     return core
+
+
+def _uncropped_run(core, x, memory):
+    """The memories [B, N0+1, F], [B, N0+2, F], ... of a gate-less core run
+    over x [B, T, D] from memory [B, N0, F] without ever cropping the input row."""
+    p = core.params
+    memories = []
+    for t in range(x.shape[1]):
+        x_proj = x[:, t] @ p["input.W"] + p["input.b"]
+        memory = core._attend_over_memory(np.concatenate([memory, x_proj[:, None]], axis=1))[0]
+        memories.append(memory)
+    return tuple(memories)
+
+
+def check_uncropped_run(fn, core=None, x=None):
+    """fn(core, x, memory0) must run the gate-less `core` over x [B, T, D]
+    from memory0 [B, N0, F] WITHOUT cropping: at each step append the
+    projected input x' = x_t W_in + b_in as a row, apply all the blocks
+    (core._attend_over_memory), and keep every row, the input row
+    included, as the next memory. It returns the T memories after the
+    steps, a list of arrays [B, N0+1, F], [B, N0+2, F], ..., [B, N0+T, F].
+
+    With `core` and `x` (the notebook's), a passing function is also run
+    on them from the identity, and what changed is printed: the rows after
+    each step, the attention weights per head and block at the last step,
+    and how far the first N rows are from the cropped memory's slots."""
+    rng = np.random.default_rng(12)
+    settings = [
+        ("one step, one block, B=1, N0=3, D=5", 1, 1, 5, False,
+         dict(mem_slots=3, head_size=4, num_heads=1, num_blocks=1)),
+        ("3 steps, two blocks (the MLP is shared), B=2, N0=2, D=3", 3, 2, 3, False,
+         dict(mem_slots=2, head_size=3, num_heads=2, num_blocks=2)),
+        ("4 steps from a random memory, key_size 3 != head_size 4, a 3-layer MLP", 4, 2, 6, True,
+         dict(mem_slots=3, head_size=4, num_heads=2, num_blocks=1, key_size=3, attention_mlp_layers=3)),
+    ]
+    cases = []
+    for description, T, B, D, random_start, config in settings:
+        c = _memory_core(rng, input_size=D, **config)
+        xs = rng.normal(size=(B, T, D))
+        m0 = rng.normal(size=(B, c.mem_slots, c.mem_size)) if random_start else c.initial_state(B)
+        cases.append((description,
+                      lambda c=c, xs=xs, m0=m0: _as_tuple(fn(c, xs.copy(), m0.copy())),
+                      lambda c=c, xs=xs, m0=m0: _uncropped_run(c, xs, m0)))
+    if core is not None and core.gate_style is not None:
+        raise ValueError(f"core must be gate-less (gate_style=None), got gate_style={core.gate_style!r}")
+    passed = run_cases("check_uncropped_run", cases)
+    if passed and core is not None and x is not None:
+        N = core.mem_slots
+        grown = _as_tuple(fn(core, np.array(x), core.initial_state(len(x))))
+        slots = record(core, x)[2].memory[1:]                      # [T, B, N, F]: the cropped run
+        gaps = [float(np.abs(np.asarray(m)[:, :N] - s).max()) for m, s in zip(grown, slots)]
+        rows = [np.shape(m)[1] for m in grown]
+        print(f"on this notebook's core: rows after each step {rows}; the last step weighs "
+              f"{rows[-1] ** 2} pairs per head and block (cropped: {(N + 1) ** 2})")
+        print("first N rows against the cropped memory's slots, largest difference after each step: "
+              + ", ".join(f"{g:.1e}" for g in gaps))
+    return passed
+
+
+def _as_tuple(result):
+    return tuple(result) if isinstance(result, (list, tuple)) else result
 
 
 def check_attend_and_crop(fn):

@@ -29,6 +29,22 @@ def panel_axes(axes, count, what, figsize):
     return axes
 
 
+def panel_grid(count, per_row, panel, height, extra_width=1.4, width=9.4):
+    """A new figure (constrained layout) with `count` axes in rows of at
+    most `per_row`, each about `panel` inches wide (narrower if the row would
+    not fit in `width` inches, so that the figure fits a ~960 px output area)
+    and `height` times as high, plus `extra_width` inches for labels and a
+    colorbar. Returns (the axes as a flat array, the number of columns)."""
+    cols = min(count, per_row)
+    rows = -(-count // cols)
+    panel = min(panel, (width - extra_width) / cols)
+    figsize = (extra_width + panel * cols, 0.5 + rows * (panel * height + 0.7))
+    _, grid = plt.subplots(rows, cols, figsize=figsize, layout="constrained", squeeze=False)
+    for ax in grid.ravel()[count:]:
+        ax.remove()
+    return grid.ravel()[:count], cols
+
+
 def check_index(name, value, size):
     """Raise ValueError unless value is an integer in [0, size)."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 0 <= value < size:

@@ -12,15 +12,19 @@ from .common import new_axes, panel_axes, slot_labels
 
 def attention_heatmap(weights, ax=None, row_labels=None, col_labels=None, title=None,
                       annotate=None, highlight_row=None, colorbar=True, vmin=0.0, vmax=1.0,
-                      cmap="viridis", xlabel="key (attended to)", ylabel="query (attending)"):
+                      cmap="viridis", xlabel="key (attended to)", ylabel="query (attending)",
+                      fmt=".2f", colorbar_label="attention weight"):
     """Draw attention weights as a heatmap, one row per query, one column per key.
 
     weights: [Lq, Lk] (each row usually sums to 1).
     row_labels, col_labels: names of the queries and keys (default: indices).
-    annotate: write each weight in its cell; by default only when the matrix
-        is small enough to read (at most 12 x 12).
+    annotate: write each weight in its cell (with format `fmt`, dark on light
+        colours, light on dark ones); by default only when the matrix is
+        small enough to read (at most 12 x 12).
     highlight_row: index of a query row to outline in red, or None.
-    colorbar: add a colorbar beside the axes.
+    colorbar: add a colorbar beside the axes (labelled `colorbar_label`).
+    Any other matrix drawn the same way (e.g. correlations, with
+    cmap="RdBu_r", vmin=-1) works too.
     Returns the axes; the image is `ax.images[0]`.
     """
     weights = check_array("weights", weights, ndim=2)
@@ -45,35 +49,49 @@ def attention_heatmap(weights, ax=None, row_labels=None, col_labels=None, title=
     if annotate:
         for i in range(Lq):
             for j in range(Lk):
-                ax.text(j, i, f"{weights[i, j]:.2f}", ha="center", va="center", fontsize=8,
-                        color=_annotation_colour(weights[i, j], vmin, vmax))
+                ax.text(j, i, _annotation(weights[i, j], fmt), ha="center", va="center", fontsize=8,
+                        color=_annotation_colour(weights[i, j], image))
     if highlight_row is not None:
         if not 0 <= highlight_row < Lq:
             raise ValueError(f"highlight_row must lie in [0, {Lq}), got {highlight_row}")
         ax.add_patch(Rectangle((-0.5, highlight_row - 0.5), Lk, 1, fill=False,
                                edgecolor="red", linewidth=2.5, gid="highlight"))
     if colorbar:
-        ax.figure.colorbar(image, ax=ax, label="attention weight")
+        ax.figure.colorbar(image, ax=ax, label=colorbar_label)
     return ax
 
 
-def _annotation_colour(value, vmin, vmax):
-    """Dark text on the bright (high) end of viridis, light on the dark end."""
-    return "black" if value > (vmin + vmax) / 2 else "white"
+def _annotation(value, fmt):
+    """A cell's number; one that rounds to zero is written without a sign
+    ("0.00" or "+0.00", never "-0.00")."""
+    text = f"{value:{fmt}}"
+    if float(text) == 0:
+        text = f"{0.0:{fmt}}"
+    return text
 
 
-def update_heatmap(ax, weights):
+def _annotation_colour(value, image):
+    """Dark text on the light colours of the image's colour map, light text
+    on the dark ones: on viridis, dark above the middle of the scale."""
+    vmin, vmax = image.get_clim()
+    if image.get_cmap().name == "viridis":
+        return "black" if value > (vmin + vmax) / 2 else "white"
+    r, g, b, _ = image.get_cmap()(image.norm(value))
+    return "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "white"
+
+
+def update_heatmap(ax, weights, fmt=".2f"):
     """Show new weights, of the same shape, in a heatmap drawn by
-    `attention_heatmap` on `ax`: its image and, if annotated, its numbers.
-    (Faster than drawing it anew; the widgets use it.)"""
+    `attention_heatmap` on `ax`: its image and, if annotated, its numbers
+    (in the format it was drawn with, `fmt`). (Faster than drawing it anew;
+    the widgets use it.)"""
     image = ax.images[0]
     if np.shape(weights) != image.get_array().shape:
         raise ValueError(f"weights must have the heatmap's shape {image.get_array().shape}, got {np.shape(weights)}")
     image.set_data(weights)
-    vmin, vmax = image.get_clim()
     for text, value in zip(ax.texts, np.ravel(weights)):
-        text.set_text(f"{value:.2f}")
-        text.set_color(_annotation_colour(value, vmin, vmax))
+        text.set_text(_annotation(value, fmt))
+        text.set_color(_annotation_colour(value, image))
     return ax
 
 
@@ -152,6 +170,34 @@ def memory_heatmap(memory, ax=None, title=None, vmax=None, colorbar=True, row_la
     return ax
 
 
+def memory_heatmaps(memories, titles=None, axes=None, vmax=None, title=None, figsize=None):
+    """Several memory matrices [N, F] side by side, on one colour scale
+    (+-vmax, default the largest |value| of them all) with one colorbar.
+
+    memories: a list of [N, F] arrays (or an array [count, N, F]).
+    titles: one per memory. axes: that many axes (default: a new figure,
+    9.4 in wide at most). Returns the array of axes.
+    """
+    memories = [check_array("memories", m, ndim=2) for m in memories]
+    count = len(memories)
+    if titles is not None and len(titles) != count:
+        raise ValueError(f"titles must have {count} entries (one per memory), got {len(titles)}")
+    N, F = memories[0].shape
+    if figsize is None:
+        figsize = (min(0.8 + count * (1.0 + 0.22 * F), 9.4), 0.9 + 0.35 * N)
+    axes = panel_axes(axes, count, "memory", figsize)
+    if vmax is None:
+        vmax = max(float(np.abs(m).max()) for m in memories) or 1.0
+    for i, (ax, memory) in enumerate(zip(axes, memories)):
+        memory_heatmap(memory, ax=ax, vmax=vmax, colorbar=False, title=titles[i] if titles else None)
+        if i > 0:
+            ax.tick_params(labelleft=False)
+    axes[0].figure.colorbar(axes[0].images[0], ax=list(axes), label="value")
+    if title:
+        axes[0].figure.suptitle(title)
+    return axes
+
+
 def input_row(values, ax=None, groups=None, title=None, vmax=None, colorbar=False):
     """One input vector x_t [D] as a strip of coloured cells.
 
@@ -169,7 +215,7 @@ def input_row(values, ax=None, groups=None, title=None, vmax=None, colorbar=Fals
         vmax = float(np.abs(values).max()) or 1.0
     image = ax.imshow(values[None], cmap="RdBu_r", vmin=-vmax, vmax=vmax, aspect="auto")
     ax.set_yticks([])
-    ax.set_xticks(range(D), [str(i) for i in range(D)], fontsize=7)
+    ax.set_xticks(range(D), [str(i) for i in range(D)], fontsize=8)
     for name, start, stop in groups or []:
         if not 0 <= start < stop <= D:
             raise ValueError(f"group {name!r} must cover columns inside [0, {D}], got [{start}, {stop})")

@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ..nn.checks import check_array
-from .common import check_index, new_axes, panel_axes
+from .common import check_index, new_axes, panel_axes, panel_grid
 from .figure_view import FigureView
 from .heatmaps import (attention_heatmap, heatmap_artists, input_row, mark_input_row, memory_heatmap,
                        update_heatmap)
@@ -61,24 +61,112 @@ def trace_attention(trace, step, block, head, example=0, ax=None, colorbar=True,
     return mark_input_row(ax, len(labels) - 1)
 
 
-def trace_attention_grid(trace, example=0, block=0, head=0, axes=None, title=None):
-    """One attention heatmap per time step, side by side, with a shared colorbar.
+def trace_attention_grid(trace, example=0, block=0, head=0, axes=None, title=None, per_row=4,
+                         annotate=None):
+    """One attention heatmap per time step, in rows of at most `per_row`
+    panels, with a shared colorbar.
 
     trace: a Trace over T steps. Draws trace_attention(trace, t, block, head,
-    example) for t = 0..T-1. axes: T axes (default: a new figure).
+    example) for t = 0..T-1. axes: T axes (default: a new figure at most
+    9.4 in wide, so it fits a ~960 px output area for any T; only the first
+    panel of each row names the rows). annotate: write the weights in the
+    cells (default: when there are at most 6 rows, i.e. N <= 5 slots).
     Returns the array of T axes.
     """
-    T = trace.attention.shape[0]
-    axes = panel_axes(axes, T, "step", (0.8 + 3.2 * T, 3.7))
+    T, L = trace.attention.shape[0], trace.attention.shape[-1]
+    if axes is None:
+        axes, cols = panel_grid(T, per_row, panel=2.1, height=0.9)
+    else:
+        axes = panel_axes(axes, T, "step", None)
+        cols = T
+    if annotate is None:
+        annotate = L <= 6
     for t, ax in enumerate(axes):
+        first = t % cols == 0
         trace_attention(trace, t, block, head, example, ax=ax, colorbar=False, title=f"step {t}",
-                        ylabel="query (attending)" if t == 0 else "")
+                        annotate=annotate, ylabel="query (attending)" if first else "")
+        if not first:
+            ax.tick_params(labelleft=False)
     axes[0].figure.colorbar(axes[0].images[0], ax=list(axes), label="attention weight", shrink=0.9)
     if title is None:
         title = f"attention over [memory; input] at every step: block {block}, head {head}"
         if trace.attention.shape[2] > 1:
             title += f", example {example}"
     axes[0].figure.suptitle(title)
+    return axes
+
+
+def attention_blocks_heads(trace, step, example=0, axes=None, title=None):
+    """The attention of one step for every block (rows) and head (columns),
+    with a shared colorbar. axes: blocks x H axes (default: a new figure at
+    most 9.4 in wide). Returns the array [blocks, H] of axes."""
+    _, num_blocks, _, H = trace.attention.shape[:4]
+    if axes is None:
+        flat, _ = panel_grid(num_blocks * H, H, panel=2.7, height=0.85)
+    else:
+        flat = panel_axes(np.ravel(axes), num_blocks * H, "block and head", None)
+    grid = np.asarray(flat).reshape(num_blocks, H)
+    for (b, h), ax in np.ndenumerate(grid):
+        trace_attention(trace, step, b, h, example, ax=ax, colorbar=False, title=f"block {b}, head {h}",
+                        ylabel="query (attending)" if h == 0 else "")
+        if h > 0:
+            ax.tick_params(labelleft=False)
+    grid[0, 0].figure.colorbar(grid[0, 0].images[0], ax=list(flat), label="attention weight", shrink=0.6)
+    grid[0, 0].figure.suptitle(title or f"step {step}: every block (rows) and head (columns)")
+    return grid
+
+
+def input_sensitivity_scatter(measured, axes=None):
+    """Lesson 03's test of "the input lives on in the slots that read it":
+    for each core, every slot's attention weight on the input row against
+    how far its new row moves with the input, ||d M~_i / d x_t||.
+
+    measured: {name: (weight, sensitivity)}, two arrays of the same shape
+    (one entry per slot and example). axes: one per entry (default: a new
+    figure). Returns the axes (they share the y axis).
+    """
+    count = len(measured)
+    if axes is None:
+        axes, _ = panel_grid(count, count, panel=4.0, height=0.75, extra_width=1.0)
+        for ax in axes[1:]:
+            ax.sharey(axes[0])
+            ax.tick_params(labelleft=False)
+    axes = panel_axes(axes, count, "core", None)
+    for ax, (name, (weight, sensitivity)) in zip(axes, measured.items()):
+        if np.shape(weight) != np.shape(sensitivity):
+            raise ValueError(f"weight and sensitivity of {name!r} must have one shape, got "
+                             f"{np.shape(weight)} and {np.shape(sensitivity)}")
+        ax.scatter(np.ravel(weight), np.ravel(sensitivity), s=12, alpha=0.6)
+        ax.set_xlabel("slot's weight on the input row\n(block 0, mean over heads)")
+        ax.set_title(name)
+    for ax in axes:                              # limits on ticks: no tick label beyond the axes
+        with plt.rc_context({"axes.autolimit_mode": "round_numbers"}):
+            ax.autoscale_view()
+    for ax in axes:
+        ax.set(xlim=(0, ax.get_xlim()[1]), ylim=(0, ax.get_ylim()[1]))
+    axes[0].set_ylabel(r"$\|\partial \tilde M_i / \partial x_t\|$")
+    axes[0].figure.suptitle("how far a slot moves with the input")
+    return axes
+
+
+def row_correlation_maps(correlations, labels, axes=None):
+    """Correlation of every output row of a block with every input row,
+    one annotated map per case, on one scale from -1 to 1.
+
+    correlations: {title: [L, L] array}; labels: the L row names.
+    axes: one per entry (default: a new figure). Returns the axes.
+    """
+    count = len(correlations)
+    if axes is None:
+        axes, _ = panel_grid(count, count, panel=3.6, height=0.8)
+    axes = panel_axes(axes, count, "map", None)
+    for i, (ax, (title, matrix)) in enumerate(zip(axes, correlations.items())):
+        attention_heatmap(matrix, ax=ax, row_labels=labels, col_labels=labels, vmin=-1, vmax=1,
+                          cmap="RdBu_r", colorbar=False, title=title, xlabel="row of the block's input",
+                          ylabel="row of the block's output" if i == 0 else "")
+        if i > 0:
+            ax.tick_params(labelleft=False)
+    axes[0].figure.colorbar(axes[0].images[0], ax=list(axes), label="correlation")
     return axes
 
 
@@ -95,7 +183,7 @@ def memory_over_time(trace, example=0, axes=None, vmax=None, title=None):
     example = check_index("example", example, B)
     memories = trace.memory[:, example]
     if axes is None:
-        figsize = (min(2.0 + 0.4 * F, 12), 0.6 + (0.3 * N + 0.5) * T1)
+        figsize = (min(2.0 + 0.4 * F, 9.4), 0.6 + (0.3 * N + 0.5) * T1)
         _, axes = plt.subplots(T1, 1, figsize=figsize, layout="constrained", sharex=True,
                                squeeze=False)
         axes = axes[:, 0]

@@ -4,67 +4,93 @@ import numpy as np
 import pytest
 
 from rmc_lib.nn import attention
-from rmc_lib.nn import layers
 from rmc_lib.exercises import relational_memory as exercises
 
 
 # ----------------------------------------------------------------------------
-# check_layer_norm_rows
+# check_uncropped_run
 # ----------------------------------------------------------------------------
 
-def row_norm(x, gamma, beta, eps=1e-5, axes=(-1,), ddof=0, eps_outside=False):
-    """Layer norm over `axes`; the keyword flags reproduce typical mistakes."""
-    mean = x.mean(axis=axes, keepdims=True)
-    var = x.var(axis=axes, keepdims=True, ddof=ddof)
-    std = np.sqrt(var) + eps if eps_outside else np.sqrt(var + eps)
-    return (x - mean) / std * gamma + beta
+def row_norm(x, gamma, beta, eps=1e-5):
+    mean = x.mean(axis=-1, keepdims=True)
+    return (x - mean) / np.sqrt(x.var(axis=-1, keepdims=True) + eps) * gamma + beta
 
 
-def test_layer_norm_check_passes_the_library_and_plain_numpy(capsys):
-    assert exercises.check_layer_norm_rows(lambda x, g, b: layers.layer_norm_forward(x, g, b)[0])
-    assert exercises.check_layer_norm_rows(row_norm)
-    assert "check_layer_norm_rows: passed (4 cases)" in capsys.readouterr().out
+def uncropped_run(core, x, memory, *, crop=False, keep_projection=False, restart=False,
+                  from_identity=False, raw_input=False):
+    """The uncropped run in numpy; the keyword flags reproduce typical mistakes."""
+    p = core.params
+    start = core.initial_state(len(x)) if from_identity else memory
+    memory, memories = start, []
+    for t in range(x.shape[1]):
+        x_proj = x[:, t] if raw_input else x[:, t] @ p["input.W"] + p["input.b"]
+        A = np.concatenate([start if restart else memory, x_proj[:, None]], axis=1)
+        out = core._attend_over_memory(A)[0]
+        if crop:
+            out = out[:, :-1]
+        elif keep_projection:
+            out = np.concatenate([out[:, :-1], x_proj[:, None]], axis=1)
+        memory = out
+        memories.append(memory)
+    return memories
 
 
-def test_normalising_the_whole_matrix_is_caught(capsys):
-    def whole_matrix(x, gamma, beta):
-        return row_norm(x, gamma, beta, axes=tuple(range(max(x.ndim - 2, 0), x.ndim)))
-    assert not exercises.check_layer_norm_rows(whole_matrix)
-    assert "failed on a [5, 8] matrix (each row on its own)" in capsys.readouterr().out
+@pytest.fixture
+def notebook_core(rng):
+    from rmc_lib import tasks
+    from rmc_lib.cores.rmc import RelationalMemory
+    task = tasks.NthFarthest(num_objects=4, num_features=4)
+    core = RelationalMemory(mem_slots=4, head_size=8, num_heads=2, num_blocks=2, gate_style=None,
+                            input_size=task.input_size, rng=rng)
+    return core, task.sample(2, rng)[0]
 
 
-def test_normalising_the_columns_is_caught(capsys):
-    assert not exercises.check_layer_norm_rows(lambda x, g, b: row_norm(x, g, b, axes=(0,)))
-    assert "failed on" in capsys.readouterr().out
-
-
-def test_unbiased_variance_and_eps_outside_the_root_are_caught(capsys):
-    assert not exercises.check_layer_norm_rows(lambda x, g, b: row_norm(x, g, b, ddof=1))
-    assert not exercises.check_layer_norm_rows(lambda x, g, b: row_norm(x, g, b, eps_outside=True))
-    assert capsys.readouterr().out.count("failed on one row of 6 features") == 2
-
-
-def test_a_missing_eps_is_caught(capsys):
-    with np.errstate(divide="ignore", invalid="ignore"):
-        assert not exercises.check_layer_norm_rows(lambda x, g, b: row_norm(x, g, b, eps=0.0))
-
-        # right wherever the variance is positive: only the constant rows catch it
-        def eps_only_when_needed(x, g, b):
-            if np.all(np.ptp(x, axis=-1) > 0):
-                return layers.layer_norm_forward(x, g, b)[0]
-            return row_norm(x, g, b, eps=0.0)
-
-        assert not exercises.check_layer_norm_rows(eps_only_when_needed)
+def test_uncropped_run_check_passes_a_correct_answer_and_reports_the_growth(capsys, notebook_core):
+    core, x = notebook_core
+    assert exercises.check_uncropped_run(uncropped_run)
+    assert exercises.check_uncropped_run(lambda *a: tuple(uncropped_run(*a)), core=core, x=x)
     out = capsys.readouterr().out
-    assert "failed on one row of 6 features" in out
-    assert "failed on rows of equal values (variance 0: eps keeps the result finite): your result holds NaN" in out
+    assert out.count("check_uncropped_run: passed (3 cases)") == 2
+    assert "rows after each step [5, 6, 7, 8]; the last step weighs 64 pairs per head and block (cropped: 25)" in out
+    # after the first step the slots are the cropped core's; from the second on the kept rows change them
+    gaps = [float(g) for g in out.split("after each step: ")[-1].split(", ")]
+    assert gaps[0] == 0 and min(gaps[1:]) > 0.01
 
 
-def test_gamma_and_beta_swapped_or_dropped_are_caught(capsys):
-    assert not exercises.check_layer_norm_rows(lambda x, g, b: row_norm(x, b, g))
-    assert not exercises.check_layer_norm_rows(lambda x, g, b: row_norm(x, 1.0, 0.0))
+def test_cropping_anyway_is_caught(capsys):
+    assert not exercises.check_uncropped_run(lambda *a: uncropped_run(*a, crop=True))
+    assert "failed on one step, one block, B=1, N0=3, D=5: expected shape (1, 4, 4), got (1, 3, 4)" in capsys.readouterr().out
+
+
+def test_keeping_the_input_row_from_before_the_blocks_is_caught(capsys):
+    assert not exercises.check_uncropped_run(lambda *a: uncropped_run(*a, keep_projection=True))
+    assert "failed on one step, one block" in capsys.readouterr().out
+
+
+def test_starting_every_step_from_memory0_is_caught(capsys):
+    assert not exercises.check_uncropped_run(lambda *a: uncropped_run(*a, restart=True))
     out = capsys.readouterr().out
-    assert "failed on one row of 6 features" in out and "failed on a [5, 8] matrix" in out
+    assert "failed on 3 steps, two blocks (the MLP is shared), B=2, N0=2, D=3 (item 1 of the result)" in out
+
+
+def test_ignoring_the_given_memory_is_caught(capsys):
+    assert not exercises.check_uncropped_run(lambda *a: uncropped_run(*a, from_identity=True))
+    assert "failed on 4 steps from a random memory" in capsys.readouterr().out
+
+
+def test_appending_the_raw_input_or_returning_only_the_last_memory_is_caught(capsys):
+    assert not exercises.check_uncropped_run(lambda *a: uncropped_run(*a, raw_input=True))
+    assert not exercises.check_uncropped_run(lambda *a: uncropped_run(*a)[-1])
+    out = capsys.readouterr().out
+    assert "failed on one step, one block, B=1, N0=3, D=5: your function raised ValueError" in out
+    assert "expected a tuple of 1 arrays, got ndarray" in out
+
+
+def test_the_summary_needs_a_gate_less_core(rng):
+    from rmc_lib.cores.rmc import RelationalMemory
+    gated = RelationalMemory(2, 2, input_size=3, rng=rng)
+    with pytest.raises(ValueError, match="gate_style=None"):
+        exercises.check_uncropped_run(uncropped_run, core=gated, x=np.zeros((1, 2, 3)))
 
 
 # ----------------------------------------------------------------------------
@@ -152,7 +178,7 @@ def test_forgetting_to_average_or_to_drop_the_input_query_is_caught(capsys):
 def test_stubs_that_raise_are_reported(capsys):
     def stub(*args):
         raise NotImplementedError("replace this line with your code")
-    assert not exercises.check_layer_norm_rows(stub)
+    assert not exercises.check_uncropped_run(stub)
     assert not exercises.check_attend_and_crop(stub)
     assert not exercises.check_input_attention(stub)
     out = capsys.readouterr().out

@@ -1,16 +1,21 @@
 """Views of a recorded RMC run: memory_views.trace_attention, trace_attention_grid,
-memory_heatmap, memory_over_time and memory_views.TraceAttentionExplorer, headless.
+attention_blocks_heads, memory_over_time, lesson 03's other pictures,
+heatmaps.memory_heatmap(s) and memory_views.TraceAttentionExplorer, headless.
 
 Each test checks what is drawn (image data, labels, marks) or what the
-widget holds after its sliders change, not only that nothing raises.
+widget holds after its sliders change, not only that nothing raises; and
+that lesson-sized pictures fit a ~960 px output area with readable,
+non-overlapping texts (common.layout_problems).
 """
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
+from rmc_lib import tasks
 from rmc_lib.cores.rmc import RelationalMemory
 from rmc_lib.trace import record
+from rmc_lib.views.common import layout_problems
 from rmc_lib.views import explore_views
 from rmc_lib.views import heatmaps
 from rmc_lib.views import memory_views
@@ -23,6 +28,17 @@ def trace(rng):
     """T=3 steps, 2 blocks, B=2 examples, H=2 heads, N=3 slots of F=4."""
     core = RelationalMemory(3, 2, num_heads=2, num_blocks=2, gate_style=None, input_size=5, rng=rng)
     return record(core, rng.normal(size=(2, 3, 5)))[2]
+
+
+@pytest.fixture
+def task():
+    return tasks.NthFarthest(num_objects=4, num_features=4)
+
+
+def lesson_trace(rng, task, steps=4):
+    """Lesson 03's (and 07's) sizes: N=4 slots of F=16, 2 blocks, 2 heads, D=16, B=2."""
+    core = RelationalMemory(4, 8, num_heads=2, num_blocks=2, gate_style=None, input_size=task.input_size, rng=rng)
+    return record(core, rng.normal(size=(2, steps, task.input_size)))[2]
 
 
 def tick_texts(labels):
@@ -86,6 +102,86 @@ def test_trace_attention_grid_has_one_panel_per_step(trace):
         memory_views.trace_attention_grid(trace, axes=two)
 
 
+@pytest.mark.parametrize("steps, rows", [(1, 1), (4, 1), (5, 2), (8, 2), (12, 3)])
+def test_the_grid_wraps_into_rows_of_four_and_fits_960_px(rng, task, steps, rows):
+    trace = lesson_trace(rng, task, steps)
+    axes = memory_views.trace_attention_grid(trace, example=1, block=1, head=0)
+    fig = axes[0].figure
+    assert len(axes) == steps and len(fig.axes) == steps + 1          # no empty panels left over
+    assert len({round(ax.get_position().y0, 3) for ax in axes}) == rows
+    for t, ax in enumerate(axes):
+        np.testing.assert_array_equal(ax.images[0].get_array(), trace.attention[t, 1, 1, 0])
+        assert bool(tick_texts(ax.get_yticklabels())) == (t % 4 == 0)     # rows named on the left only
+        assert len(ax.texts) == 25                                     # 5 x 5 weights written out
+    assert fig.get_figwidth() <= 9.4
+    assert layout_problems(fig, dpi=100) == []
+
+
+def test_the_grid_writes_no_numbers_in_large_matrices(rng):
+    core = RelationalMemory(8, 2, num_heads=1, gate_style=None, input_size=3, rng=rng)
+    trace = record(core, rng.normal(size=(1, 3, 3)))[2]
+    axes = memory_views.trace_attention_grid(trace)
+    assert all(len(ax.texts) == 0 for ax in axes)
+    assert layout_problems(axes[0].figure, dpi=100) == []
+
+
+def test_blocks_and_heads_of_one_step(rng, task):
+    trace = lesson_trace(rng, task, 1)
+    grid = memory_views.attention_blocks_heads(trace, step=0, example=1)
+    assert grid.shape == (2, 2)
+    for (b, h), ax in np.ndenumerate(grid):
+        np.testing.assert_array_equal(ax.images[0].get_array(), trace.attention[0, b, 1, h])
+        assert ax.get_title() == f"block {b}, head {h}"
+    assert len(grid[0, 0].figure.axes) == 5                            # four maps, one colorbar
+    assert layout_problems(grid[0, 0].figure, dpi=100) == []
+    with pytest.raises(ValueError, match="block and head"):
+        memory_views.attention_blocks_heads(trace, 0, axes=plt.subplots(1, 3)[1])
+
+
+def test_input_sensitivity_scatter(rng):
+    measured = {"first block only": (rng.random((64, 4)) * 0.6, rng.random((64, 4)) * 3.6),
+                "both blocks": (rng.random((64, 4)) * 0.6, rng.random((64, 4)) * 3.6)}
+    axes = memory_views.input_sensitivity_scatter(measured)
+    for ax, (name, (w, s)) in zip(axes, measured.items()):
+        np.testing.assert_array_equal(ax.collections[0].get_offsets(), np.c_[w.ravel(), s.ravel()])
+        assert ax.get_title() == name and ax.get_xlim()[0] == 0 and ax.get_ylim()[0] == 0
+    assert axes[0].get_ylim() == axes[1].get_ylim()
+    assert layout_problems(axes[0].figure, dpi=100) == []
+    with pytest.raises(ValueError, match="one shape"):
+        memory_views.input_sensitivity_scatter({"bad": (np.zeros(3), np.zeros(4))})
+
+
+def test_row_correlation_maps_write_signed_numbers_readably(rng):
+    C = np.corrcoef(rng.normal(size=(5, 16)))
+    C[0, 1] = -0.001                                                  # rounds to zero: no "-0.00"
+    labels = ["slot 0", "slot 1", "slot 2", "slot 3", "input"]
+    axes = memory_views.row_correlation_maps({"with": C, "without": -C}, labels)
+    assert axes[0].texts[1].get_text() == "0.00"
+    assert axes[0].texts[0].get_text() == "1.00" and axes[0].texts[0].get_color() == "white"   # dark red
+    assert axes[0].images[0].get_clim() == (-1, 1)
+    assert layout_problems(axes[0].figure, dpi=100) == []
+
+
+def test_memory_heatmaps_share_one_scale(rng):
+    memories = [np.eye(4, 16), 3 * rng.normal(size=(4, 16))]
+    axes = heatmaps.memory_heatmaps(memories, titles=["a", "b"])
+    vmax = np.abs(memories[1]).max()
+    for ax, memory in zip(axes, memories):
+        np.testing.assert_array_equal(ax.images[0].get_array(), memory)
+        assert ax.images[0].get_clim() == pytest.approx((-vmax, vmax))
+    assert len(axes[0].figure.axes) == 3
+    assert layout_problems(axes[0].figure, dpi=100) == []
+    with pytest.raises(ValueError, match="titles"):
+        heatmaps.memory_heatmaps(memories, titles=["a"])
+
+
+def test_lesson_sized_pictures_fit(rng, task):
+    trace = lesson_trace(rng, task)
+    for fig in [memory_views.memory_over_time(trace)[0].figure,
+                memory_views.trace_attention(trace, 2, 1, 1).figure]:
+        assert layout_problems(fig, dpi=100) == []
+
+
 def test_memory_heatmap_is_centred_at_zero(rng):
     memory = rng.normal(size=(3, 5))
     ax = heatmaps.memory_heatmap(memory, title="M")
@@ -125,6 +221,15 @@ def test_explorer_starts_at_the_recorded_weights(trace):
             explorer.example_slider.max) == (2, 1, 1, 1)
     assert not any(c.disabled for c in explorer.controls())
     np.testing.assert_array_equal(explorer.figure.axes[0].images[0].get_array(), explorer.weights)
+
+
+def test_the_explorer_fits_960_px_at_its_dpi_with_readable_labels(rng, task):
+    """Lessons 03 and 07 show it with the task's input groups (D = 16 columns)."""
+    explorer = memory_views.TraceAttentionExplorer(lesson_trace(rng, task), input_groups=task.input_groups())
+    assert explorer.figure.get_figwidth() * explorer.view.dpi <= 960
+    assert layout_problems(explorer.figure, dpi=explorer.view.dpi, tight=False) == []
+    explorer.step_slider.value = 3
+    assert layout_problems(explorer.figure, dpi=explorer.view.dpi, tight=False) == []
 
 
 def test_explorer_follows_its_sliders(trace):
@@ -200,6 +305,10 @@ def test_a_widget_shows_its_static_counterpart_pixel_for_pixel(trace):
     full = drawn_in_full(explorer.figsize, lambda fig: memory_views.attention_step_view(trace, 2, 0, 1, 0, fig=fig,
                                                                                 groups=groups))
     assert_shows_full_drawing(explorer, full)
+
+
+def test_the_memory_explorer_shows_its_static_counterpart_pixel_for_pixel(trace):
+    """The same for lesson 07's memory explorer, built on this explorer."""
     memory = explore_views.MemoryGatesExplorer(trace)
     memory.step_slider.value = 2
     memory.example_slider.value = 1
