@@ -1,14 +1,15 @@
 """Self-checks for the exercises of lesson 02 (gating).
 
 Each check runs a learner's function against rmc_lib's own on several cases
-(including awkward ones), prints what is wrong or that it passed, and
-returns True or False.
+(including awkward ones), prints what is wrong (naming a typical mistake
+when the answer matches one) or that it passed, and returns True or False.
 """
 
 import numpy as np
 
 from ..nn import gates, layers
 from ._cases import run_cases
+from .attention import run_with_mistakes
 
 
 def check_sigmoid(fn):
@@ -45,3 +46,24 @@ def check_half_life(fn):
     values = np.array([0.5, 0.73105858, 0.9, 0.99])
     cases = [(f"forget gate {f:.3f}", lambda f=f: fn(f), lambda f=f: gates.half_life(f)) for f in values]
     return run_cases("check_half_life", cases)
+
+
+def forget_bias_for(half_life):
+    """The forget bias b whose gate f = sigmoid(b) keeps half of a memory
+    for `half_life` steps: f = 2 ** (-1 / half_life), b = log(f / (1 - f))."""
+    f = 2.0 ** (-1.0 / np.asarray(half_life, dtype=np.float64))
+    return np.log(f) - np.log1p(-f)
+
+
+def check_forget_bias_for(fn):
+    """fn(half_life) must return the forget bias whose half-life, with zero
+    gate weights and the input gate shut, is `half_life` steps."""
+    cases = []
+    for life in [1.0, 2.5, 8.0, 100.0]:
+        expected = forget_bias_for(life)
+        mistakes = [("the large-bias approximation half-life = ln 2 * e^b, which is off for small biases",
+                     np.log(life / np.log(2))),
+                    ("sigmoid(b) = 1/2 ** half_life instead of 2 ** (-1 / half_life)",
+                     np.log(0.5 ** life) - np.log1p(-(0.5 ** life)))]
+        cases.append((f"a half-life of {life:g} step{'' if life == 1 else 's'}", lambda life=life: fn(life), expected, mistakes))
+    return run_with_mistakes("check_forget_bias_for", cases)

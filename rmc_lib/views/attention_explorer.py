@@ -1,14 +1,16 @@
 """The attention row explorer of lesson 01: one query's attention over the
 keys, with sliders for the query, the head and the temperature, redrawn in
-place (FigureView)."""
+place (FigureView); and its static twin at several temperatures."""
 
 import ipywidgets as widgets
+import matplotlib.pyplot as plt
 import numpy as np
 
 from ..nn.attention import check_head_sizes, softmax, split_heads
 from ..nn.checks import check_array
 from ..nn.layers import layer_norm_forward, linear_forward
-from .attention_views import attention_row_artists, attention_row_view, update_attention_row_view
+from .attention_views import (ROW_VIEW_FIGSIZE, attention_row_artists, attention_row_view,
+                              row_view_axes, update_attention_row_view)
 from .common import slot_labels
 from .figure_view import FigureView
 
@@ -25,6 +27,26 @@ def attention_weights(q, k, temperature=1.0, scaled=True):
     scale = q.shape[-1] ** -0.5 if scaled else 1.0
     scores = q @ np.swapaxes(k, -1, -2)
     return softmax(scores * (scale / temperature), axis=-1)
+
+
+def row_views_at_temperatures(q, k, v, temperatures, query_row=0, row_labels=None,
+                              col_labels=None, title=None):
+    """`attention_row_view` once per temperature, one row of panels each,
+    on a new figure; the weights are `attention_weights(q, k, T)`.
+
+    q: [Lq, dk], k: [Lk, dk], v: [Lk, dv] (one head). The output panels
+    share one value axis. Returns the array of axes [len(temperatures), 3].
+    """
+    fig = plt.figure(figsize=(ROW_VIEW_FIGSIZE[0], 3.4 * len(temperatures)), layout="constrained")
+    fig.get_layout_engine().set(wspace=0.06)
+    axes = fig.subplots(len(temperatures), 3, width_ratios=[1.25, 1, 1], squeeze=False)
+    for row_axes, T in zip(axes, temperatures):
+        attention_row_view(attention_weights(q, k, temperature=T), v, query_row, axes=row_axes,
+                           row_labels=row_labels, col_labels=col_labels, value_range=(v.min(), v.max()))
+        row_axes[0].set_title(f"all weights, T = {T:.2f}")
+    if title:
+        fig.suptitle(title)
+    return axes
 
 
 class AttentionExplorer(widgets.VBox):
@@ -52,7 +74,7 @@ class AttentionExplorer(widgets.VBox):
     css_class = "rmc-row-explorer"
 
     def __init__(self, q, k, v, row_labels=None, col_labels=None, query_row=0, head=0,
-                 temperature=1.0, scaled=True, figsize=(13, 3.9)):
+                 temperature=1.0, scaled=True, figsize=ROW_VIEW_FIGSIZE):
         q = check_array("q", q, ndim=(2, 3), finite=True)
         k = check_array("k", k, ndim=q.ndim, finite=True)
         v = check_array("v", v, ndim=q.ndim, finite=True)
@@ -135,7 +157,7 @@ class AttentionExplorer(widgets.VBox):
             self.draw()
         else:
             update_attention_row_view(self.axes, self.weights, self.v[h], self.query_row,
-                                            row_labels=self.row_labels)
+                                      row_labels=self.row_labels)
         self.view.render()
 
     def title(self):
@@ -147,10 +169,9 @@ class AttentionExplorer(widgets.VBox):
         """Draw the whole picture (the values' axis holds every head's
         values), and mark what later changes redraw."""
         self.figure = self.view.new_figure(self.figsize)
-        axes = self.figure.subplots(1, 3, width_ratios=[1.25, 1, 1])
-        self.axes = attention_row_view(self.weights, self.v[self.head], self.query_row, axes=axes,
-                                             row_labels=self.row_labels, col_labels=self.col_labels,
-                                             value_range=(self.v.min(), self.v.max()))
+        self.axes = attention_row_view(self.weights, self.v[self.head], self.query_row,
+                                       axes=row_view_axes(self.figure), row_labels=self.row_labels,
+                                       col_labels=self.col_labels, value_range=(self.v.min(), self.v.max()))
         self.view.set_changing(attention_row_artists(self.axes))
 
 

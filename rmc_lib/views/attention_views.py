@@ -1,6 +1,8 @@
-"""Pictures and the widget of lesson 01 (attention): softmax and temperature,
-similarity of a query to keys, the qkv layout of the heads, one query's
-attention row and what it reads, and the attention row explorer.
+"""Pictures of lesson 01 (attention): softmax and temperature, similarity of
+a query to keys, why the scores are scaled, the qkv layout of the heads, what
+the layer norm on qkv does as the memory grows, one query's attention row and
+what it reads (the picture the attention row explorer redraws), and the
+gradient checks.
 
 Shapes follow rmc_lib's conventions: attention weights are [queries, keys]
 with each row summing to 1 (row i: how much query i reads from each key).
@@ -16,6 +18,21 @@ from .heatmaps import attention_heatmap, heatmap_artists, update_heatmap
 
 # Colours of the three parts of a head in the qkv projection.
 QKV_COLOURS = {"q": "#4C72B0", "k": "#DD8452", "v": "#55A868"}
+
+#: The row view's size: it fits a ~960 px output area at 100 dpi (a static
+#: figure) and at FigureView's 90 dpi (the explorer, attention_explorer).
+ROW_VIEW_FIGSIZE = (9.4, 3.6)
+
+
+def ticks_inside(ax):
+    """Keep only the ticks inside the axes' limits. matplotlib also places
+    a tick or two beyond them; it does not draw those, but their labels
+    exist, and a layout check (common.layout_problems) would see them
+    overlapping whatever lies there."""
+    for axis, limits in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
+        low, high = sorted(limits)
+        axis.set_ticks([tick for tick in axis.get_majorticklocs() if low <= tick <= high])
+    return ax
 
 
 def softmax_temperature_bars(logits, temperatures, ax=None, labels=None, title=None):
@@ -51,11 +68,12 @@ def softmax_temperature_bars(logits, temperatures, ax=None, labels=None, title=N
     return ax
 
 
-def similarity_picture(query, keys, key_labels=None, axes=None):
+def similarity_picture(query, keys, key_labels=None, axes=None, decimals=3):
     """Two panels on dot products as similarity, for 2-d vectors.
 
     Left: the query and the keys as arrows from the origin. Right: for each
-    key, its dot product with the query and their cosine similarity.
+    key, its dot product with the query and their cosine similarity, each
+    bar labelled with its value to `decimals` places.
     query: [2]. keys: [n, 2]. axes: two axes (default: a new figure).
     Returns the two axes; `axes[1].containers[0]` holds the dot products,
     `axes[1].containers[1]` the cosines.
@@ -66,7 +84,7 @@ def similarity_picture(query, keys, key_labels=None, axes=None):
     if key_labels is None:
         key_labels = [f"k{i}" for i in range(n)]
     if axes is None:
-        axes = new_axes((10, 4), ncols=2)
+        axes = new_axes((9.4, 4), ncols=2, width_ratios=[1, 1.35])
     ax, bx = axes
     colours = plt.cm.tab10(np.arange(1, n + 1) % 10)
 
@@ -100,7 +118,7 @@ def similarity_picture(query, keys, key_labels=None, axes=None):
     for offset, heights, colour, label in [(-0.2, dots, "0.35", "dot product q·k"),
                                            (0.2, cosines, "0.75", "cosine similarity")]:
         bars = bx.bar(x + offset, heights, 0.4, color=colour, label=label)
-        bx.bar_label(bars, fmt="%.2f", fontsize=8, padding=2)
+        bx.bar_label(bars, fmt=f"%.{decimals}f", fontsize=7.5, padding=2)
     bx.margins(y=0.15)
     bx.axhline(0, color="black", lw=0.8)
     bx.set_xticks(x, key_labels)
@@ -150,6 +168,13 @@ def qkv_layout(num_heads, key_size, head_size, ax=None):
     return ax
 
 
+def row_view_axes(fig):
+    """The three axes of `attention_row_view` on an empty figure (constrained
+    layout): the heatmap with its colorbar, the weight bars, the output bars."""
+    fig.get_layout_engine().set(wspace=0.06)    # room between the colorbar and the next panel
+    return fig.subplots(1, 3, width_ratios=[1.25, 1, 1])
+
+
 def attention_row_view(weights, values, query_row, axes=None, row_labels=None,
                        col_labels=None, title=None, value_range=None):
     """What one query does, in three panels.
@@ -163,9 +188,10 @@ def attention_row_view(weights, values, query_row, axes=None, row_labels=None,
        moves from the first towards the second.
 
     weights: [Lq, Lk]. values: [Lk, dv]. query_row: an index into the rows.
-    axes: three axes (default: a new figure). value_range: (low, high), the
-    values the third panel must hold (default: these values' range; the
-    output, a weighted mean of value rows, always lies inside it).
+    axes: three axes (default: a new figure of ROW_VIEW_FIGSIZE, laid out by
+    `row_view_axes`). value_range: (low, high), the values the third panel
+    must hold (default: these values' range; the output, a weighted mean of
+    value rows, always lies inside it).
     Returns the three axes; `axes[1].containers[0]` holds the weight bars
     and `axes[2].containers[0]` the output bars.
     `update_attention_row_view` shows other weights in the same picture.
@@ -173,7 +199,7 @@ def attention_row_view(weights, values, query_row, axes=None, row_labels=None,
     weights, values = _check_row_view(weights, values, query_row)
     Lq, Lk = weights.shape
     if axes is None:
-        axes = new_axes((13, 3.9), ncols=3, width_ratios=[1.25, 1, 1])
+        axes = row_view_axes(plt.figure(figsize=ROW_VIEW_FIGSIZE, layout="constrained"))
     hx, wx, ox = axes
     if row_labels is None:
         row_labels = [str(i) for i in range(Lq)]
@@ -205,6 +231,8 @@ def attention_row_view(weights, values, query_row, axes=None, row_labels=None,
     ox.set_xlabel("feature of the value / output")
     ox.set_ylabel("value")
     ox.legend(fontsize=8, loc="upper center", ncols=1)
+    ticks_inside(wx)
+    ticks_inside(ox)
     if title:
         hx.figure.suptitle(title)
     return update_attention_row_view(axes, weights, values, query_row, row_labels)
@@ -254,3 +282,94 @@ def attention_row_artists(axes):
     lies on the output bars), for FigureView."""
     hx, wx, ox = axes
     return [*heatmap_artists(hx), *wx.patches, wx.title, *ox.patches, *ox.lines, ox.title]
+
+
+def _key_size_axis(ax, key_sizes):
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(key_sizes, [str(d) for d in key_sizes])
+    ax.minorticks_off()
+    ax.set_xlabel("key size $d_k$")
+
+
+def score_scaling_view(key_sizes, variances, scaled_variances, unscaled, scaled):
+    """Why the scores are divided by sqrt(d_k), in three panels over the key size.
+
+    variances, scaled_variances: [n] the variance of q·k and of q·k / sqrt(d_k);
+    unscaled, scaled: [n, 2], per key size the mean largest weight and the
+    mean norm of the softmax's Jacobian, without and with the scale.
+    Returns the three axes.
+    """
+    unscaled, scaled = np.asarray(unscaled), np.asarray(scaled)
+    n = len(key_sizes)
+    for name, array in [("unscaled", unscaled), ("scaled", scaled)]:
+        if array.shape != (n, 2):
+            raise ValueError(f"{name} must have shape ({n}, 2) (one row per key size), got {array.shape}")
+    axes = new_axes((9.4, 3.3), ncols=3)
+    axes[0].plot(key_sizes, variances, "o-", label="q·k")
+    axes[0].plot(key_sizes, scaled_variances, "s-", label=r"q·k / $\sqrt{d_k}$")
+    axes[0].set_yscale("log")
+    axes[0].set(ylabel="variance of the score", title="score variance")
+    for ax, column, name, title in [(axes[1], 0, "mean largest weight", "largest weight (8 keys)"),
+                                    (axes[2], 1, "mean |softmax Jacobian|", "softmax Jacobian (8 keys)")]:
+        ax.plot(key_sizes, unscaled[:, column], "o-", label="unscaled")
+        ax.plot(key_sizes, scaled[:, column], "s-", label=r"scaled by 1/$\sqrt{d_k}$")
+        ax.set(ylabel=name, title=title)
+    axes[1].set_ylim(0, 1.05)
+    axes[2].set_ylim(0, 1.15 * max(unscaled[:, 1].max(), scaled[:, 1].max()))
+    for ax in axes:
+        _key_size_axis(ax, key_sizes)
+        ticks_inside(ax)
+        ax.legend(fontsize=8)
+    return axes
+
+
+def memory_scale_view(scales, spread_before, spread_after, entropy, max_entropy):
+    """What the layer norm on qkv does as the memory grows: two panels over
+    the factor c that multiplies A.
+
+    spread_before, spread_after: [n] the standard deviation of the qkv
+    entries before the layer norm (A W + b) and after it; entropy: [n] the
+    mean entropy of the attention rows (with the layer norm, as in the RMC);
+    max_entropy: log(number of keys), the entropy of uniform attention.
+    Returns the two axes.
+    """
+    axes = new_axes((9.4, 3.3), ncols=2)
+    sx, ex = axes
+    sx.loglog(scales, spread_before, "o-", color="C3", label="before the layer norm: A W + b")
+    sx.loglog(scales, spread_after, "s-", color="C0", label="after it: qkv")
+    sx.set(xlabel="scale c of the input A", ylabel="std of the qkv entries", title="spread of qkv")
+    sx.legend(fontsize=8)
+    ex.semilogx(scales, entropy, "s-", color="C0", label="with the layer norm (the RMC)")
+    ex.axhline(max_entropy, color="0.5", ls="--", lw=1, label=f"uniform: log {round(np.exp(max_entropy))}")
+    ex.axhline(0, color="0.5", ls=":", lw=1, label="one-hot: 0")
+    ex.set_ylim(-0.05 * max_entropy, 1.75 * max_entropy)     # room for the legend
+    ex.set(xlabel="scale c of the input A", ylabel="mean entropy of a row",
+           title="entropy of the attention weights")
+    ex.legend(fontsize=8, loc="upper right")
+    for ax in axes:
+        ax.set_xticks(scales, [f"{c:g}" for c in scales])
+        ax.minorticks_off()
+        ticks_inside(ax)
+    return axes
+
+
+def gradient_check_bars(errors, bound, failing=(), ax=None):
+    """The relative errors of gradient checks as horizontal bars on a log axis.
+
+    errors: {name: relative error}, drawn top to bottom in this order;
+    bound: the tolerance, a dashed line; failing: the names of checks that
+    are meant to fail (a backward pass with a deliberate slip), drawn red.
+    Returns the axes; `ax.patches` holds the bars.
+    """
+    names, sizes = list(errors), [float(e) for e in errors.values()]
+    if ax is None:
+        ax = new_axes((8.0, 0.5 + 0.32 * len(names)))
+    colours = ["C3" if name in failing else "C0" for name in names]
+    ax.barh(range(len(names)), sizes, color=colours)
+    ax.axvline(bound, color="black", lw=1, ls="--", label=f"bound {bound:.0e}")
+    ax.set_xscale("log")
+    ax.set_yticks(range(len(names)), names)
+    ax.invert_yaxis()
+    ax.set(xlabel="relative error (log scale)", title="gradient checks: analytic against numerical gradients")
+    ax.legend(loc="lower right", fontsize=8)
+    return ax

@@ -1,4 +1,5 @@
-"""The figures of rmc_lib.plots and the widgets of rmc_lib.widgets, headless.
+"""Lesson 01's figures (views.attention_views) and its attention row explorer
+(views.attention_explorer), headless.
 
 Each test checks what is drawn (image data, bar heights, labels) or what a
 widget holds after its controls change, not only that nothing raises.
@@ -98,6 +99,9 @@ def test_similarity_picture_bars_are_dot_products_and_cosines():
     axes = attention_views.similarity_picture(query, keys)
     np.testing.assert_allclose(heights(axes[1].containers[0]), [2.0, 0.0, -1.0])
     np.testing.assert_allclose(heights(axes[1].containers[1]), [1.0, 0.0, -np.sqrt(0.5)])
+    assert [t.get_text() for t in axes[1].texts] == ["2.000", "0.000", "-1.000", "1.000", "0.000", "-0.707"]
+    axes = attention_views.similarity_picture(query, keys, decimals=1)
+    assert axes[1].texts[-1].get_text() == "-0.7"
 
 
 def test_qkv_layout_colours_columns_by_role():
@@ -109,7 +113,8 @@ def test_qkv_layout_colours_columns_by_role():
 def test_attention_row_view_shows_the_row_and_its_weighted_sum(rng):
     w = random_weights(rng, 4, 5)
     values = rng.normal(size=(5, 3))
-    axes = attention_views.attention_row_view(w, values, query_row=2)
+    axes = attention_views.attention_row_view(w, values, query_row=2, title="a title as long as the notebook's")
+    assert common.layout_problems(axes[0].figure, dpi=100) == []
     np.testing.assert_array_equal(axes[0].images[0].get_array(), w)
     np.testing.assert_allclose(heights(axes[1].containers[0]), w[2])
     np.testing.assert_allclose(heights(axes[2].containers[0]), w[2] @ values)
@@ -189,9 +194,9 @@ def test_explorer_redraws_what_it_holds(rng):
     from .pixels import assert_shows_full_drawing, drawn_in_full
 
     def draw(fig):
-        attention_views.attention_row_view(explorer.weights, v[1], 4, axes=fig.subplots(1, 3, width_ratios=[1.25, 1, 1]),
-                                 row_labels=explorer.row_labels, col_labels=explorer.col_labels,
-                                 value_range=(v.min(), v.max()))
+        attention_views.attention_row_view(explorer.weights, v[1], 4, axes=attention_views.row_view_axes(fig),
+                                           row_labels=explorer.row_labels, col_labels=explorer.col_labels,
+                                           value_range=(v.min(), v.max()))
     assert_shows_full_drawing(explorer, drawn_in_full(explorer.figsize, draw))
 
 
@@ -253,3 +258,76 @@ def test_rmc_attention_explorer_matches_multihead_attention(rng):
     with pytest.raises(ValueError, match="W_qkv"):
         attention_explorer.rmc_attention_explorer(A, **{**params, "W_qkv": params["W_qkv"][:, :-1]},
                                        num_heads=H, key_size=key_size, head_size=head_size)
+
+
+# ----------------------------------------------------------------------------
+# the lesson's other figures
+# ----------------------------------------------------------------------------
+
+def test_ticks_inside_drops_the_ticks_beyond_the_limits():
+    _, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1.05])
+    ax.set_ylim(0, 1.05)
+    assert max(ax.get_yticks()) > 1.05           # matplotlib places one above the axes
+    attention_views.ticks_inside(ax)
+    np.testing.assert_allclose(ax.get_yticks(), np.linspace(0, 1, 6))
+
+
+def test_row_views_at_temperatures_one_row_per_temperature(rng):
+    q, k, v = rng.normal(size=(5, 3)), rng.normal(size=(5, 3)), rng.normal(size=(5, 4))
+    labels = common.slot_labels(4)
+    axes = attention_explorer.row_views_at_temperatures(q, k, v, [0.2, 5.0], query_row=1, row_labels=labels,
+                                                        col_labels=labels, title="cold (top) and hot (bottom)")
+    assert axes.shape == (2, 3)
+    for row_axes, T in zip(axes, [0.2, 5.0]):
+        expected = attention_explorer.attention_weights(q, k, temperature=T)
+        np.testing.assert_allclose(row_axes[0].images[0].get_array(), expected)
+        np.testing.assert_allclose(heights(row_axes[2].containers[0]), expected[1] @ v)
+        assert row_axes[0].get_title() == f"all weights, T = {T:.2f}"
+    assert axes[0, 2].get_ylim() == axes[1, 2].get_ylim()
+    assert common.layout_problems(axes[0, 0].figure, dpi=100) == []
+
+
+def test_score_scaling_view_plots_the_measurements():
+    key_sizes = [4, 16, 64]
+    unscaled, scaled = np.array([[0.5, 0.3], [0.7, 0.2], [0.9, 0.1]]), np.full((3, 2), 0.35)
+    axes = attention_views.score_scaling_view(key_sizes, [4.0, 16.0, 64.0], [1.0, 1.0, 1.0], unscaled, scaled)
+    np.testing.assert_allclose(axes[0].lines[0].get_ydata(), [4, 16, 64])
+    np.testing.assert_allclose(axes[2].lines[0].get_ydata(), unscaled[:, 1])
+    assert [t.get_text() for t in axes[1].get_xticklabels()] == ["4", "16", "64"]
+    assert common.layout_problems(axes[0].figure, dpi=100) == []
+    with pytest.raises(ValueError, match=r"unscaled must have shape \(3, 2\)"):
+        attention_views.score_scaling_view(key_sizes, [1, 1, 1], [1, 1, 1], unscaled[:2], scaled)
+
+
+def test_memory_scale_view_plots_the_measurements():
+    scales = [0.1, 1.0, 10.0, 100.0]
+    axes = attention_views.memory_scale_view(scales, [0.1, 1, 10, 100], [1.0] * 4, [1.2] * 4, np.log(5))
+    np.testing.assert_allclose(axes[0].lines[0].get_ydata(), [0.1, 1, 10, 100])
+    np.testing.assert_allclose(axes[1].lines[0].get_ydata(), [1.2] * 4)
+    assert axes[1].lines[1].get_ydata()[0] == pytest.approx(np.log(5))
+    assert common.layout_problems(axes[0].figure, dpi=100) == []
+
+
+def test_gradient_check_bars_one_bar_per_check_and_the_failing_one_red():
+    errors = {"dQ": 1e-10, "dK": 2e-11, "dQ, rowsum forgotten": 0.4, "dA (multi-head)": 3e-10}
+    ax = attention_views.gradient_check_bars(errors, 1e-7, failing=["dQ, rowsum forgotten"])
+    np.testing.assert_allclose([bar.get_width() for bar in ax.patches], list(errors.values()))
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(errors)
+    red = [bar for bar in ax.patches if bar.get_facecolor() == plt.matplotlib.colors.to_rgba("C3")]
+    assert len(red) == 1 and red[0].get_width() == 0.4
+    assert common.layout_problems(ax.figure, dpi=100) == []
+
+
+def test_the_lesson_figures_fit_a_960_px_output_area(rng):
+    query, keys = np.array([1.0, 0.5]), np.array([[2.0, 1.0], [0.5, 0.25], [-0.5, 1.0], [-1.0, -0.6], [2.5, -1.5]])
+    figures = {"similarity": attention_views.similarity_picture(query, keys)[0].figure,
+               "softmax": attention_views.softmax_temperature_bars(np.array([2.0, 1.0, 0.5, -1.0]),
+                                                                   [0.25, 1.0, 4.0]).figure,
+               "qkv": attention_views.qkv_layout(2, 3, 4).figure}
+    for name, fig in figures.items():
+        assert common.layout_problems(fig, dpi=100) == [], name
+    q, k, v = make_qkv(rng)
+    explorer = attention_explorer.attention_explorer(q, k, v, row_labels=common.slot_labels(4),
+                                                     col_labels=common.slot_labels(4))
+    assert common.layout_problems(explorer.figure, dpi=explorer.view.dpi, tight=False) == []
