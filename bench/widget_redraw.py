@@ -14,7 +14,8 @@ The models are the trained ones in data/ (the RMC and LSTM of
 data/nth_farthest/curriculum_stage2, seed 0, as notebook 07 uses them);
 lesson 01's row explorer is timed on random attention of its sizes
 (2 heads, key size 3, value size 4, 4 slots and the input row), and
-lesson 02's bias widget on its own curves.
+lesson 02's bias widget on its own curves (each slider, and values off the
+slider's step, as typed into its box: 2.37, 4.8).
 Each control is set to a sequence of values that changes the view every
 time; the median and the slowest move are reported.
 """
@@ -75,7 +76,9 @@ def main():
     cases += [("row explorer (01)", "T", row, row.temperature_slider, alternating(0.5, 2.0, n)),
               ("row explorer (01)", "query", row, row.query_dropdown, alternating(0, 4, n))]
     bias = gate_views.bias_widget()
-    cases += [("bias widget (02)", "forget", bias, bias.forget_slider, alternating(0.5, 1.5, n))]
+    cases += [("bias widget (02)", "forget", bias, bias.forget_slider, alternating(0.5, 1.5, n)),
+              ("bias widget (02)", "input", bias, bias.input_slider, alternating(-1.0, 2.0, n)),
+              ("bias widget (02)", "typed", bias, bias.forget_slider, alternating(2.37, 4.8, n))]
     attention = memory_views.TraceAttentionExplorer(trace, input_groups=task.input_groups())
     cases += [("attention explorer", "step", attention, attention.step_slider, alternating(0, 3, n)),
               ("attention explorer", "head", attention, attention.head_slider, alternating(0, 1, n)),

@@ -5,15 +5,20 @@ The views draw what `rmc_lib.views.gate_curves` computes: `plot_sigmoid`,
 `plot_bias_view` and the widget `bias_widget`. Each takes optional axes to
 draw into and returns the matplotlib figure (or the widget).
 
-The widget and the static figure beside it in the notebook call the same
-`plot_bias_view`, so what GitHub shows is what the sliders show.
+The widget draws the static figure beside it in the notebook with the same
+`plot_bias_view` and shows another setting with `update_bias_view`, which
+changes only the artists that depend on the biases (FigureView redraws
+those in place): what GitHub shows is what the sliders show.
 """
 
+import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 
+from ..nn.checks import check_positive_int
 from ..nn.gates import half_life
 from ..nn.layers import sigmoid
+from .attention_views import ticks_inside
 from .figure_view import FigureView
 from .gate_curves import FORGET_BIASES, bias_view_data, retention_curve
 
@@ -35,11 +40,6 @@ def _figure_and_axes_list(axes, count, figsize, layout=None):
     if len(axes) != count:
         raise ValueError(f"axes must hold {count} axes, got {len(axes)}")
     return axes[0].figure, axes
-
-
-# ----------------------------------------------------------------------------
-# What a constant bias does when nothing else moves the gates
-# ----------------------------------------------------------------------------
 
 
 # ----------------------------------------------------------------------------
@@ -114,6 +114,8 @@ def plot_half_life(forget_biases=None, ax=None, mark=FORGET_BIASES):
     ax.semilogy(b, np.log(2) * np.exp(b), color="C1", ls="--", lw=1.2, label=r"$\ln 2 \cdot e^{b}$ (large $b$)")
     for m in mark:
         ax.plot([m], [half_life(sigmoid(m))], "o", color="C3")
+    ax.set_xlim(b.min(), b.max())
+    ticks_inside(ax)
     ax.set_xlabel("forget_bias b")
     ax.set_ylabel("half-life (steps, log scale)")
     ax.set_title("Half-life of a memory against the forget bias")
@@ -180,14 +182,13 @@ def plot_simulation(results, vary="forget_bias", quantities=("traced", "correlat
     forget bias (`retention_curve`).
 
     The panels share their colours (one per run). On a new figure one legend
-    for all of them stands to the right of the panels; on the caller's axes
+    for all of them stands below the panels; on the caller's axes
     each panel gets its own legend.
     """
     if vary not in ("forget_bias", "input_bias"):
         raise ValueError(f"vary must be 'forget_bias' or 'input_bias', got {vary!r}")
     own_figure = axes is None
-    fig, axes = _figure_and_axes_list(axes, len(quantities), (5.2 * len(quantities) + 1.8, 3.9),
-                                      layout="constrained")
+    fig, axes = _figure_and_axes_list(axes, len(quantities), (9.4, 4.3), layout="constrained")
     for ax, quantity in zip(axes, quantities):
         if quantity not in _QUANTITY_LABELS:
             raise ValueError(f"quantity must be one of {sorted(_QUANTITY_LABELS)}, got {quantity!r}")
@@ -210,8 +211,8 @@ def plot_simulation(results, vary="forget_bias", quantities=("traced", "correlat
         for ax in axes:
             for handle, label in zip(*ax.get_legend_handles_labels()):
                 entries.setdefault(label, handle)
-        fig.legend(list(entries.values()), list(entries), loc="outside right upper", fontsize=8,
-                   title="colours shared by the panels", title_fontsize=8)
+        fig.legend(list(entries.values()), list(entries), loc="outside lower center", fontsize=8,
+                   ncols=3, title="colours shared by the panels", title_fontsize=8)
     else:
         for ax in axes:
             ax.legend(fontsize=8)
@@ -222,104 +223,162 @@ def plot_simulation(results, vary="forget_bias", quantities=("traced", "correlat
 # The bias view and its widget
 # ----------------------------------------------------------------------------
 
+#: The bias view's size: it fits a ~960 px output area at 100 dpi (a static
+#: figure) and at FigureView's 90 dpi (the widget).
+BIAS_VIEW_FIGSIZE = (9.4, 3.8)
+BIAS_FORMAT = ".4g"
+
+
+def bias_text(bias):
+    """A bias as the view (and the widget's slider readout) writes it: the
+    value it computes with, to four significant digits (1, 2.4, 2.37, 2.375)."""
+    return f"{bias:{BIAS_FORMAT}}"
+
+
 def plot_bias_view(forget_bias=1.0, input_bias=0.0, steps=50, axes=None):
     """Two panels for one setting of the biases (zero gate weights).
 
-    Left: the retention curve f**t of M_0 (gid 'retention'), its half-life
-    marked, a thin guide at 0.5 (gid 'half'), and, when the forget bias is
-    not Sonnet's default of 1, the default's curve in grey for comparison
-    (gid 'default retention'). Right: the fraction kept (f) and the
-    fraction of the proposal written (i) per step.
-    axes: optional pair of axes. Returns the figure.
+    Left: the retention curve f**t of M_0 (gid 'retention') with its
+    half-life marked (gid 'half-life'; off the plot beyond `steps`), a thin
+    guide at 0.5 (gid 'half') and Sonnet's default, forget_bias = 1, dotted
+    grey for comparison (gid 'default retention'); the title gives the
+    forget bias, f and the half-life. Right: the fraction kept (f) and the
+    fraction of the proposal written (i) per step, each bar labelled
+    sigma(bias) = value, and the long-run weight of new content i / (1 - f).
+    Every number is written from the exact biases (`bias_text`).
+
+    The axes, ticks and legend do not depend on the biases, so
+    `update_bias_view` can show another setting in the same picture.
+    axes: optional pair of axes (default: a new figure of BIAS_VIEW_FIGSIZE).
+    Returns the figure.
     """
-    data = bias_view_data(forget_bias, input_bias, steps)
-    fig, (left, right) = _figure_and_axes_list(axes, 2, (9.0, 3.6))
+    if axes is None:
+        fig = plt.figure(figsize=BIAS_VIEW_FIGSIZE, layout="constrained")
+        axes = fig.subplots(1, 2)
+    fig, (left, right) = _figure_and_axes_list(axes, 2, None)
+    t = np.arange(check_positive_int("steps", steps) + 1)
     left.axhline(0.5, color="0.82", lw=1, zorder=0, gid="half")
     left.annotate("0.5", xy=(steps, 0.5), xytext=(-3, 2), textcoords="offset points",
                   ha="right", va="bottom", color="0.45", fontsize=8)
-    if not np.isclose(data["forget_bias"], 1.0):
-        default = bias_view_data(1.0, 0.0, steps)
-        left.plot(default["steps"], default["retention"], color="0.5", lw=1.2, ls=":",
-                  label="Sonnet's default, forget_bias = 1", gid="default retention")
-    left.plot(data["steps"], data["retention"], color="C0", lw=2,
-              label=f"forget_bias = {data['forget_bias']:.1f}", gid="retention")
-    if data["half_life"] <= steps:
-        left.plot([data["half_life"]], [0.5], "o", color="C3",
-                  label=f"half-life {data['half_life']:.1f} steps")
-    else:
-        left.plot([], [], "o", color="C3", label=f"half-life {data['half_life']:.1f} steps (off the plot)")
+    left.plot(t, retention_curve(1.0, steps), color="0.5", lw=1.2, ls=":",
+              label="Sonnet's default, forget_bias = 1", gid="default retention")
+    left.plot(t, np.zeros_like(t, dtype=float), color="C0", lw=2, label=r"this forget_bias: $f^{\,t}$",
+              gid="retention")
+    left.plot([], [], "o", color="C3", label="half-life (where half is left)", gid="half-life")
     left.set_xlim(0, steps)
     left.set_ylim(0, 1.02)
-    left.set_xlabel("time step t")
-    left.set_ylabel(r"retention $f^{\,t}$")
-    left.set_title(r"What is left of $M_0$ (input gate shut)")
-    left.legend(fontsize=8, loc="best")
+    left.set_xlabel("time step t (input gate shut)")
+    left.set_ylabel(r"retention $f^{\,t}$, share of $M_0$ left")
+    left.set_title(" ", fontsize=10)
+    left.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2)
 
-    values = [data["forget_gate"], data["input_gate"]]
-    bars = right.bar([0, 1], values, color=["C0", "C2"], width=0.6)
-    for bar, v in zip(bars, values):
-        right.text(bar.get_x() + bar.get_width() / 2, v + 0.02, f"{v:.3f}", ha="center")
-    right.set_xticks([0, 1], [f"kept: f = σ({data['forget_bias']:.1f})",
-                              f"written: i = σ({data['input_bias']:.1f})"])
+    bars = right.bar([0, 1], [0.0, 0.0], color=["C0", "C2"], width=0.6)
+    for bar in bars:
+        right.text(bar.get_x() + bar.get_width() / 2, 0.0, "", ha="center", va="bottom", fontsize=9)
+    right.text(0.5, 1.17, "", ha="center", fontsize=9)
+    right.set_xticks([0, 1], ["kept per step: f", "written per step: i"])
     right.set_ylim(0, 1.25)
     right.set_yticks(np.linspace(0, 1, 6))
     right.set_ylabel("fraction per step")
-    right.set_title("One step: fraction kept and fraction written")
-    right.text(0.5, 1.17, f"long-run weight of new content i/(1-f) = "
-               f"{data['input_gate'] / max(1 - data['forget_gate'], 1e-300):.2f}",
-               ha="center", fontsize=9)
-    if axes is None:
-        fig.tight_layout()                     # a caller's axes keep the caller's layout
+    right.set_title("One step: fraction kept and written", fontsize=10)
+    update_bias_view((left, right), forget_bias, input_bias)
     return fig
 
 
-def bias_widget(forget_bias=1.0, input_bias=0.0, steps=50, bias_range=(-3.0, 5.0)):
-    """Sliders for forget_bias and input_bias over the view of `plot_bias_view`.
+def update_bias_view(axes, forget_bias, input_bias):
+    """Show other biases in a picture drawn by `plot_bias_view` (axes: its
+    two), changing only the artists `bias_view_artists` lists. Returns the
+    `bias_view_data` of the setting."""
+    left, right = axes
+    lines = {line.get_gid(): line for line in left.get_lines()}
+    steps = int(lines["retention"].get_xdata()[-1])
+    data = bias_view_data(forget_bias, input_bias, steps)
+    lines["retention"].set_ydata(data["retention"])
+    life = data["half_life"]
+    lines["half-life"].set_data([life], [0.5]) if life <= steps else lines["half-life"].set_data([], [])
+    where = f"half-life {life:.2f} steps" if life <= steps else f"half-life {life:.3g} steps (off the plot)"
+    left.title.set_text(f"forget_bias = {bias_text(forget_bias)}: f = {data['forget_gate']:.4f}, {where}")
+    values = [data["forget_gate"], data["input_gate"]]
+    for bar, label, value, bias in zip(right.patches, right.texts, values, [forget_bias, input_bias]):
+        bar.set_height(value)
+        label.set_position((label.get_position()[0], value + 0.02))
+        label.set_text(f"σ({bias_text(bias)}) = {value:.3f}")
+    right.texts[2].set_text(f"long-run weight of new content i/(1-f) = "
+                            f"{data['input_gate'] / max(1 - data['forget_gate'], 1e-300):.3g}")
+    return data
 
-    Returns an ipywidgets.VBox with extra attributes:
-      .forget_slider, .input_slider  the two FloatSliders;
-      .view   the FigureView that shows the figure (a PNG in
-              `.view.image`; `.view.figure` is the matplotlib Figure);
-      .update(forget_bias, input_bias)  moves both sliders, redraws once and
-          returns the `bias_view_data` of the new setting (the values the
-          sliders hold after rounding to their step and range).
+
+def bias_view_artists(axes):
+    """What `update_bias_view` changes (and the 0.5 guide, which it covers), for FigureView."""
+    left, right = axes
+    return [*left.get_lines(), left.title, *right.patches, *right.texts]
+
+
+class BiasExplorer(widgets.VBox):
+    """Sliders for forget_bias and input_bias over the view of `plot_bias_view`,
+    redrawn in place (FigureView): one code path with the static figure.
+
+    Attributes: forget_slider, input_slider (FloatSliders; a value typed
+    into a slider's box is used as typed, within the range, and written
+    from its exact value); view (the FigureView; view.figure, view.image);
+    data (the `bias_view_data` shown); summary (one line of its numbers,
+    also shown under the picture).
     """
-    import ipywidgets as widgets
 
+    css_class = "rmc-bias-explorer"
 
-    lo, hi = bias_range
-    style = {"description_width": "initial"}
-    layout = widgets.Layout(width="340px")
-    forget_slider = widgets.FloatSlider(value=forget_bias, min=lo, max=hi, step=0.1, description="forget_bias",
-                                        continuous_update=False, style=style, layout=layout)
-    input_slider = widgets.FloatSlider(value=input_bias, min=lo, max=hi, step=0.1, description="input_bias",
-                                       continuous_update=False, style=style, layout=layout)
-    view = FigureView()
-    box = widgets.VBox([widgets.HBox([forget_slider, input_slider]), view.image])
-    holding = {"on": False}
+    def __init__(self, forget_bias=1.0, input_bias=0.0, steps=50, bias_range=(-3.0, 5.0),
+                 figsize=BIAS_VIEW_FIGSIZE):
+        lo, hi = bias_range
+        style, layout = {"description_width": "initial"}, widgets.Layout(width="340px")
+        self.forget_slider, self.input_slider = (
+            widgets.FloatSlider(value=value, min=lo, max=hi, step=0.1, description=name, readout_format=BIAS_FORMAT,
+                                continuous_update=False, style=style, layout=layout)
+            for name, value in [("forget_bias", forget_bias), ("input_bias", input_bias)])
+        self.view = FigureView()
+        self.summary_label = widgets.HTML()
+        fig = self.view.new_figure(figsize)
+        self.axes = fig.subplots(1, 2)
+        plot_bias_view(self.forget_slider.value, self.input_slider.value, steps, axes=self.axes)
+        self.view.set_changing(bias_view_artists(self.axes))
+        self._holding = False
+        for slider in (self.forget_slider, self.input_slider):
+            slider.observe(self._on_change, names="value")
+        super().__init__([widgets.HBox([self.forget_slider, self.input_slider]), self.view.image,
+                          self.summary_label])
+        self.add_class(self.css_class)
+        self.redraw()
 
-    def redraw(_change=None):
-        # everything changes with the biases (curves, labels, legend), so
-        # each move draws a new figure
-        if holding["on"]:
-            return None
-        fig = view.new_figure((9.0, 3.6))
-        fig.set_layout_engine("tight")
-        plot_bias_view(forget_slider.value, input_slider.value, steps, axes=fig.subplots(1, 2))
-        view.render()
-        return bias_view_data(forget_slider.value, input_slider.value, steps)
+    @property
+    def figure(self):
+        return self.view.figure
 
-    def update(forget_bias, input_bias):
-        holding["on"] = True
+    def _on_change(self, change):
+        if not self._holding:
+            self.redraw()
+
+    def redraw(self):
+        """Show the sliders' setting; returns its `bias_view_data`."""
+        fb, ib = self.forget_slider.value, self.input_slider.value
+        self.data = update_bias_view(self.axes, fb, ib)
+        self.summary = self.summary_label.value = (
+            f"forget_bias {bias_text(fb)}: f = {self.data['forget_gate']:.4f} kept per step, "
+            f"half-life {self.data['half_life']:.3g} steps; input_bias {bias_text(ib)}: "
+            f"i = {self.data['input_gate']:.4f} written per step")
+        self.view.render()
+        return self.data
+
+    def update(self, forget_bias, input_bias):
+        """Move both sliders, redraw once, and return the `bias_view_data` of
+        the values the sliders hold (clamped to their range)."""
+        self._holding = True
         try:
-            forget_slider.value = forget_bias
-            input_slider.value = input_bias
+            self.forget_slider.value, self.input_slider.value = forget_bias, input_bias
         finally:
-            holding["on"] = False
-        return redraw()
+            self._holding = False
+        return self.redraw()
 
-    forget_slider.observe(redraw, names="value")
-    input_slider.observe(redraw, names="value")
-    box.forget_slider, box.input_slider, box.update, box.view = forget_slider, input_slider, update, view
-    redraw()
-    return box
+
+def bias_widget(forget_bias=1.0, input_bias=0.0, steps=50, bias_range=(-3.0, 5.0)):
+    """A BiasExplorer (display it as a cell's value)."""
+    return BiasExplorer(forget_bias, input_bias, steps, bias_range)

@@ -4,7 +4,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from rmc_lib.views import gate_curves, gate_views
+from rmc_lib.views import common, gate_curves, gate_views
 from rmc_lib.nn import gates
 from rmc_lib.nn.layers import sigmoid
 from rmc_lib.cores.memory import initial_memory
@@ -158,18 +158,29 @@ def test_plot_bias_view_draws_the_data():
     np.testing.assert_allclose(half.get_ydata(), [0.5, 0.5])
     assert half.get_linestyle() == "-" and half.get_linestyle() != default.get_linestyle()
     assert any(text.get_text() == "0.5" for text in left.texts)
+    life = gates.half_life(sigmoid(3.0))
+    np.testing.assert_allclose(lines["half-life"].get_xydata(), [[life, 0.5]])
+    assert left.get_title() == f"forget_bias = 3: f = {sigmoid(3.0):.4f}, half-life {life:.2f} steps"
     heights = [bar.get_height() for bar in right.patches]
     np.testing.assert_allclose(heights, [sigmoid(3.0), sigmoid(-1.0)])
+    texts = [text.get_text() for text in right.texts]
+    assert texts[:2] == [f"σ(3) = {sigmoid(3.0):.3f}", f"σ(-1) = {sigmoid(-1.0):.3f}"]
+    assert texts[2].endswith(f"= {sigmoid(-1.0) / (1 - sigmoid(3.0)):.3g}")
+    assert common.layout_problems(fig, dpi=100) == []
 
 
-def test_plot_bias_view_skips_the_default_curve_at_the_default():
-    fig = gate_views.plot_bias_view(1.0, 2.0, steps=30)
+def test_plot_bias_view_marks_a_half_life_beyond_the_plot():
+    fig = gate_views.plot_bias_view(5.0, 0.0, steps=30)
     left = fig.axes[0]
-    lines = lines_by_gid(left)
-    assert "default retention" not in lines
-    np.testing.assert_allclose(lines["retention"].get_ydata(), gate_curves.retention_curve(1.0, 30))
-    legend = [text.get_text() for text in left.get_legend().get_texts()]
-    assert legend == ["forget_bias = 1.0", f"half-life {gates.half_life(sigmoid(1.0)):.1f} steps"]
+    assert len(lines_by_gid(left)["half-life"].get_xdata()) == 0
+    assert "(off the plot)" in left.get_title()
+
+
+def test_plot_bias_view_writes_the_exact_biases():
+    fig = gate_views.plot_bias_view(2.37, -0.125, steps=30)
+    left, right = fig.axes
+    assert left.get_title().startswith("forget_bias = 2.37: f = ")
+    assert [text.get_text()[:9] for text in right.texts[:2]] == ["σ(2.37) =", "σ(-0.125)"]
 
 
 def test_plot_bias_view_uses_given_axes():
@@ -190,7 +201,41 @@ def test_bias_widget_update_moves_sliders_and_returns_the_curves():
     # Values outside the sliders' range are clamped, and the data says so.
     data = widget.update(9.0, 0.0)
     assert data["forget_bias"] == pytest.approx(5.0)
-    assert plt.get_fignums() == []  # the widget closes the figures it draws
+    assert plt.get_fignums() == []  # the widget draws on its own Figure, not through pyplot
+
+
+def test_the_bias_widget_fits_and_a_typed_value_is_shown_as_typed():
+    widget = gate_views.bias_widget()
+    assert common.layout_problems(widget.figure, dpi=widget.view.dpi, tight=False) == []
+    widget.forget_slider.value = 2.37            # off the slider's step of 0.1, as a typed value is
+    assert widget.data["forget_bias"] == 2.37
+    assert widget.data["forget_gate"] == pytest.approx(sigmoid(2.37))
+    assert "forget_bias 2.37: f = " + f"{sigmoid(2.37):.4f}" in widget.summary
+    assert widget.summary_label.value == widget.summary
+    left, right = widget.figure.axes
+    assert left.get_title().startswith("forget_bias = 2.37: ")
+    assert right.texts[0].get_text() == f"σ(2.37) = {sigmoid(2.37):.3f}"
+    assert f"{2.37:{widget.forget_slider.readout_format}}" == "2.37"      # the slider's readout agrees
+
+
+def test_a_moved_bias_widget_shows_a_fresh_drawing_pixel_for_pixel():
+    from .pixels import assert_shows_full_drawing, drawn_in_full, png_pixels
+    moved = gate_views.bias_widget(steps=40)
+    before = moved.view.image.value
+    moved.forget_slider.value = 2.37
+    moved.input_slider.value = -1.5
+    assert moved.view.image.value != before
+    fresh = gate_views.bias_widget(2.37, -1.5, steps=40)
+    np.testing.assert_array_equal(png_pixels(moved.view.image.value), png_pixels(fresh.view.image.value))
+    full = drawn_in_full(gate_views.BIAS_VIEW_FIGSIZE,
+                         lambda fig: gate_views.plot_bias_view(2.37, -1.5, steps=40, axes=fig.subplots(1, 2)))
+    assert_shows_full_drawing(moved, full)
+    # a half-life off the plot, and back
+    moved.update(4.8, 3.0)
+    moved.update(0.5, 0.0)
+    full = drawn_in_full(gate_views.BIAS_VIEW_FIGSIZE,
+                         lambda fig: gate_views.plot_bias_view(0.5, 0.0, steps=40, axes=fig.subplots(1, 2)))
+    assert_shows_full_drawing(moved, full)
 
 
 def test_plot_gate_heatmaps_shows_the_gate_values(rng):
@@ -228,10 +273,24 @@ def test_plot_simulation(rng):
         gate_views.plot_simulation(results, vary="bias")
 
 
-def test_moving_a_slider_redraws_the_view():
+def test_moving_a_slider_redraws_the_view_in_place():
     widget = gate_views.bias_widget(steps=20)
     before, figure = widget.view.image.value, widget.view.figure
     widget.input_slider.value = 2.0
-    assert widget.view.image.value != before and widget.view.figure is not figure
+    assert widget.view.image.value != before and widget.view.figure is figure
     bars = widget.view.figure.axes[1].patches
     assert bars[1].get_height() == pytest.approx(sigmoid(2.0))
+
+
+def test_every_figure_of_the_lesson_fits_a_960_px_output_area(rng):
+    x, memory = rng.normal(size=(2, 32)), rng.normal(size=(2, 4, 32))
+    by_style = {style: gates.gates_forward(x, memory, **gate_curves.init_gate_params(rng, 32, style))[0]
+                for style in ["unit", "memory"]}
+    inputs = gate_curves.simulation_inputs(rng, steps=50, batch_size=4, mem_slots=4, mem_size=32)
+    runs = [gate_curves.simulate_memory(b, 0.0, inputs) for b in gate_curves.FORGET_BIASES]
+    figures = {"sigmoid": gate_views.plot_sigmoid(), "retention": gate_views.plot_retention(),
+               "half-life": gate_views.plot_half_life(), "gates": gate_views.plot_gate_heatmaps(by_style),
+               "simulation": gate_views.plot_simulation(runs),
+               "simulation, rms": gate_views.plot_simulation(runs, quantities=("rms", "correlation"))}
+    for name, fig in figures.items():
+        assert common.layout_problems(fig, dpi=100) == [], name
