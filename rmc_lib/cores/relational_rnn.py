@@ -1,30 +1,50 @@
 """The Relational RNN: an LSTM whose hidden state is written into a relational
 memory, read back, and combined with the LSTM's output.
 
-This follows the design of a widely copied educational numpy version (an
-LSTM cell, a relational memory fed with the LSTM's hidden state, a read-out
-of the memory, and a layer combining the two), with its defects corrected:
+This follows the design of the numpy Relational RNN in the public
+sutskever-30-implementations collection
+(github.com/pageman/sutskever-30-implementations, paper 18 of that
+collection, "Relational RNNs", as of its commit 225cba7 of March 2026): the
+module `relational_rnn_cell.py`, classes `RelationalMemory` and
+`RelationalRNNCell` (an LSTM cell, a relational memory fed with the LSTM's
+hidden state, a read-out of the memory, and a layer combining the two).
+Five defects of that module are corrected here; each is named with the code
+it comes from in the original, so that it can be checked there.
 
 1. Every slot is distinct from the start. The original started the memory
-   at zeros, so all slots were identical; attention cannot tell identical
-   rows apart, and identical slots stay identical for ever when the input
-   reaches them equally. Here the memory starts as Sonnet's identity.
-2. The input reaches every slot through attention. The original added the
-   projected input to slot 0 only, after attention, so other slots saw it
-   only one step later and indirectly. Here the projected hidden state is
-   appended as an extra row that every slot attends to (the RMC's
-   `[memory; input]`), so each slot decides how much of it to take.
-3. Gates really gate. The original used one convex gate `g*new + (1-g)*old`
-   from the attended memory and the raw input, and with no input fell back
-   to a constant 0.5, so memory halved every step. Here the memory is
-   updated by the RMC's input and forget gates computed from the input and
-   tanh of the previous memory, with a forget bias of 1, so that at the
-   start a slot keeps 73% of itself per step rather than 50%.
+   at zeros (`RelationalRNNCell.init_memory` returns `np.zeros(...)`), so all
+   slots were identical; attention cannot tell identical rows apart, and the
+   slots the input does not reach directly (all but slot 0, see 2.) stay
+   identical for ever. Here the memory starts as Sonnet's identity.
+2. The input reaches every slot through attention. The original attended
+   over the memory rows only (queries, keys and values all from the memory)
+   and then added the projected input to slot 0 alone
+   (`attended_memory[:, 0, :] = attended_memory[:, 0, :] + projected_input`
+   in `RelationalMemory.forward`), so the other slots saw it only one step
+   later and indirectly. Here the projected hidden state is appended as an
+   extra row that every slot attends to (the RMC's `[memory; input]`), so
+   each slot decides how much of it to take.
+3. Gates really gate. The original mixed old and new memory with one convex
+   gate, `memory_new = gates * updated_memory + (1 - gates) * memory_prev`,
+   computed from the attended memory and the raw (unprojected) input, and
+   with no input fell back to a constant gate
+   (`gates = np.ones(...) * 0.5`), so that each step kept exactly half of
+   the old memory. Here the
+   memory is updated by the RMC's input and forget gates computed from the
+   input and tanh of the previous memory, with a forget bias of 1, so that
+   at the start a slot keeps 73% of itself per step rather than 50%.
 4. It has a backward pass (BPTT through the LSTM and the memory), checked
-   against finite differences in the tests, so it can be trained.
-5. The read-out keeps the slots apart: the original averaged the slots,
-   which throws away which slot holds what; here the whole memory is read
-   through a linear layer.
+   against finite differences in the tests, so it can be trained. The
+   original module has forward passes only, and the collection's
+   `train_relational_rnn.py` evaluates it without updating any weight (its
+   results say "Baseline evaluation - no gradient updates (demo only)").
+   (The collection's notebook `18_relational_rnn.ipynb` later gained a
+   hand-written backward pass for a different, self-contained version of
+   the model; the module followed here has none.)
+5. The read-out keeps the slots apart: the original averaged the slots
+   (`memory_readout = np.mean(memory_new, axis=1)` in
+   `RelationalRNNCell.forward`), which throws away which slot holds what;
+   here the whole memory is read through a linear layer.
 
 One step, with state (h, c, M):
 
