@@ -1,7 +1,11 @@
 """Pictures and the widget of lesson 03 (relational memory), built on a
 recorded forward pass (rmc_lib.trace.Trace): attention over [memory; input]
-at one step, block and head, at every step, the memory over time, and the
-attention explorer that steps through a run (also used in lesson 07).
+at one step, block and head, at every step (trace_attention_grid, also used
+in lesson 07), for every block and head of a step, the memory over time, and
+the attention explorer that steps through a run (also used in lesson 07);
+and two pictures of lesson 03's experiments (how far a slot moves with the
+input, how a block's output rows correlate with its input rows). Every new
+figure is at most 9.4 in wide, to fit a ~960 px output area.
 """
 
 import ipywidgets as widgets
