@@ -1,43 +1,73 @@
 """Self-checks for the exercises of lesson 05 (training).
 
-Each check runs a learner's function against rmc_lib's own on several cases
-(including awkward ones), prints what is wrong or that it passed, and
-returns True or False.
+Exercise 1 predicts Adam's first two steps, exercise 2 writes one Adam step,
+exercise 3 finds the learning rate at which the tiny-batch sanity check
+fails. Each check prints what is wrong (naming the case) or that it passed,
+and returns True or False.
 """
 
 import numpy as np
 
-from ..nn import layers
-from ..train.optimizers import Adam, clip_by_global_norm
+from ..train.optimizers import Adam
 from ._cases import run_cases
 
+# ----------------------------------------------------------------------------
+# Exercise 1: predict Adam's first two steps
+# ----------------------------------------------------------------------------
 
-def check_cross_entropy_gradient(fn):
-    """fn(logits, labels) must return dL/dlogits [B, C] for the mean softmax
-    cross-entropy L = -(1/B) sum_i log softmax(logits_i)[labels_i], taken on
-    raw logits: (softmax(logits) - one_hot(labels)) / B, finite for large
-    logits. Reference: layers.softmax_cross_entropy_backward."""
-    rng = np.random.default_rng(12)
-    settings = [
-        ("a batch of 5 examples, 4 classes (is the mean's 1/B there?)", 5, 4, 1.0),
-        ("one example, 3 classes", 1, 3, 1.0),
-        ("a batch of 64 examples, 8 classes", 64, 8, 3.0),
-        ("logits of size 1000 (does the softmax overflow?)", 3, 4, 1000.0),
-    ]
-    cases = []
-    for description, B, C, scale in settings:
-        logits = scale * rng.normal(size=(B, C))
-        labels = rng.integers(0, C, size=B)
+#: the setting of exercise 1: four parameters starting at 0, Adam's default betas and eps
+ADAM_PREDICTION = {
+    "lr": 0.1,
+    "g1": np.array([2.0, -0.001, 300.0, 0.0]),
+    "g2": np.array([2.0, -0.001, -300.0, 5.0]),
+}
 
-        def expected(z=logits, y=labels):
-            return layers.softmax_cross_entropy_backward(1.0, layers.softmax_cross_entropy_forward(z, y)[1])
 
-        cases.append((description, lambda z=logits, y=labels: fn(z.copy(), y.copy()), expected))
-    return run_cases("check_cross_entropy_gradient", cases)
+def adam_two_steps(lr, g1, g2):
+    """How far rmc_lib's Adam moves each parameter at its first and its second
+    step, given the gradients g1 and g2: (change at step 1, change at step 2)."""
+    params = {"w": np.zeros(len(g1))}
+    optimizer = Adam(params, lr=lr)
+    optimizer.step({"w": np.asarray(g1, dtype=float)})
+    after_first = params["w"].copy()
+    optimizer.step({"w": np.asarray(g2, dtype=float)})
+    return after_first, params["w"] - after_first
+
+
+def check_adam_prediction(step1, step2, rtol=0.02, atol=1e-4):
+    """step1, step2: your predictions of how far Adam (lr 0.1, default betas)
+    moves each of the four parameters of ADAM_PREDICTION at its first and
+    its second step (the change, with its sign). A prediction within 2% (or
+    1e-4) of the truth passes; otherwise the check names the step and the
+    entry and shows the true change."""
+    name = "check_adam_prediction"
+    if step1 is None or step2 is None:
+        print(f"{name}: write your predictions of both steps (four numbers each) in place of None")
+        return False
+    setting = ADAM_PREDICTION
+    truth = adam_two_steps(setting["lr"], setting["g1"], setting["g2"])
+    for label, predicted, want in zip(("step 1", "step 2"), (step1, step2), truth):
+        predicted = np.asarray(predicted, dtype=float)
+        if predicted.shape != want.shape:
+            print(f"{name}: {label}: expected {len(want)} numbers (one per parameter), got shape {predicted.shape}")
+            return False
+        for entry, (p, w) in enumerate(zip(predicted, want)):
+            if not abs(p - w) <= atol + rtol * abs(w):
+                g = f"gradient {setting['g1'][entry]:g}" if label == "step 1" else \
+                    f"gradients {setting['g1'][entry]:g} then {setting['g2'][entry]:g}"
+                print(f"{name}: {label}, parameter {entry} ({g}): you predicted {p:+.5f}, "
+                      f"Adam moves it by {w:+.5f}")
+                return False
+    print(f"{name}: passed (both steps of all {len(truth[0])} parameters)")
+    return True
+
+
+# ----------------------------------------------------------------------------
+# Exercise 2: one Adam step
+# ----------------------------------------------------------------------------
 
 
 def _reference_adam_step(param, grad, m, v, t, lr, beta1, beta2, eps):
-
     params = {"p": param.copy()}
     optimizer = Adam(params, lr=lr, beta1=beta1, beta2=beta2, eps=eps)
     optimizer.m["p"][...] = m
@@ -78,54 +108,51 @@ def check_adam_step(fn):
     return run_cases("check_adam_step", cases, rtol=1e-6, atol=1e-10)
 
 
-def check_clip_by_global_norm(fn):
-    """fn(grads, max_norm) must return (clipped, norm): norm is the global
-    norm, the square root of the sum of every squared entry of every array in
-    the dict grads, and clipped is a dict with the same keys in which every
-    array is scaled by the same factor max_norm / norm when norm > max_norm
-    (and left as it is otherwise). Reference: rmc_lib.train.optimizers.clip_by_global_norm."""
+# ----------------------------------------------------------------------------
+# Exercise 3: the learning rate at which the sanity check fails
+# ----------------------------------------------------------------------------
 
-    name = "check_clip_by_global_norm"
-    rng = np.random.default_rng(14)
-    settings = [
-        ("two arrays, each below max_norm but jointly above it", {"W": (3, 4), "b": (4,)}, 0.8, 1.0),
-        ("three arrays, each far above max_norm", {"a.W": (5, 5), "a.b": (5,), "c": (2, 3, 2)}, 10.0, 1.0),
-        ("a joint norm below max_norm: nothing changes", {"W": (2, 2), "b": (2,)}, 0.1, 5.0),
-        ("one array, max_norm 0.5", {"W": (6,)}, 3.0, 0.5),
-    ]
-    for description, shapes, scale, max_norm in settings:
-        grads = {}
-        for key, shape in shapes.items():
-            g = rng.normal(size=shape)
-            grads[key] = scale * g / np.linalg.norm(g)      # each array's own norm is `scale`
-        want_clipped, want_norm = clip_by_global_norm(grads, max_norm)
-        try:
-            result = fn({k: v.copy() for k, v in grads.items()}, max_norm)
-        except Exception as exc:  # the learner's code may raise anything
-            print(f"{name}: failed on {description}: your function raised {type(exc).__name__}: {exc}")
-            return False
-        if not isinstance(result, (tuple, list)) or len(result) != 2 or not isinstance(result[0], dict):
-            print(f"{name}: failed on {description}: expected a pair (clipped, norm) with clipped a dict, "
-                  f"got {type(result).__name__}")
-            return False
-        clipped, norm = result
-        if sorted(clipped) != sorted(grads):
-            print(f"{name}: failed on {description}: clipped has the keys {sorted(clipped)}, "
-                  f"expected {sorted(grads)}")
-            return False
-        if np.ndim(norm) != 0 or not np.isclose(float(norm), want_norm, rtol=1e-6):
-            print(f"{name}: failed on {description}: the norm should be {want_norm:.4f} "
-                  f"(before clipping, over all arrays together), got {norm}")
-            return False
-        for key in grads:
-            got = np.asarray(clipped[key])
-            if got.shape != grads[key].shape:
-                print(f"{name}: failed on {description}: clipped[{key!r}] has shape {got.shape}, "
-                      f"expected {grads[key].shape}")
-                return False
-            if not np.allclose(got, want_clipped[key], rtol=1e-6, atol=1e-12):
-                worst = float(np.max(np.abs(got - want_clipped[key])))
-                print(f"{name}: failed on {description}: clipped[{key!r}] differs by up to {worst:.3g}")
-                return False
-    print(f"{name}: passed ({len(settings)} cases)")
+#: the learning rates exercise 3 tries, each 3 or 3.3 times the one before
+LADDER = (1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1.0)
+
+
+def memorises(overfit, lr):
+    """Whether overfit(lr) ends with every example of its batch right:
+    overfit returns (model, losses, accuracies), one loss and one training
+    accuracy per step, as lesson 05's section 4 defines it. Returns
+    (True or False, the last loss, the last accuracy)."""
+    _, losses, accuracies = overfit(lr)
+    return bool(accuracies[-1] == 1.0), float(losses[-1]), float(accuracies[-1])
+
+
+def check_failing_learning_rate(lr, overfit):
+    """lr: the smallest rate of LADDER at which overfit (section 4's tiny-batch
+    run, 300 steps on the same 16 examples) no longer ends with all 16 right.
+    The check runs overfit at lr and at the rate one rung below: the first must
+    fail, the second must memorise."""
+    name = "check_failing_learning_rate"
+    if lr is None:
+        print(f"{name}: write the learning rate you found in place of None")
+        return False
+    matches = [rate for rate in LADDER if np.isclose(lr, rate, rtol=1e-6)]
+    if not matches:
+        print(f"{name}: {lr!r} is not on the ladder; choose one of {list(LADDER)}")
+        return False
+    rung = LADDER.index(matches[0])
+    ok, loss, accuracy = memorises(overfit, LADDER[rung])
+    if ok:
+        print(f"{name}: failed at lr {LADDER[rung]:g}: the run still gets all 16 right after its last step "
+              f"(loss {loss:.1e}), so the failing rate is larger")
+        return False
+    if rung == 0:
+        print(f"{name}: failed at lr {LADDER[0]:g}: it is the ladder's lowest rate and the run fails there; "
+              f"check your overfit function")
+        return False
+    below_ok, below_loss, below_accuracy = memorises(overfit, LADDER[rung - 1])
+    if not below_ok:
+        print(f"{name}: failed at lr {LADDER[rung - 1]:g}: one rung below your answer the run already fails "
+              f"(accuracy {below_accuracy:.2f} at the end), so the smallest failing rate is lower")
+        return False
+    print(f"{name}: passed: at lr {LADDER[rung - 1]:g} all 16 right at the end (loss {below_loss:.1e}); "
+          f"at lr {LADDER[rung]:g} only {accuracy:.0%} (loss {loss:.2f})")
     return True

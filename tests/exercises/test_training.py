@@ -1,58 +1,60 @@
 """The self-checks of 05_training pass correct answers and catch typical mistakes."""
 
 import numpy as np
+import pytest
 
-from rmc_lib.nn.layers import softmax_cross_entropy_backward, softmax_cross_entropy_forward
-from rmc_lib.train.optimizers import clip_by_global_norm
+from rmc_lib.cores.classifier import build_classifier
 from rmc_lib.exercises import training as exercises
-
+from rmc_lib.tasks import NthFarthest
+from rmc_lib.train.optimizers import Adam, clip_by_global_norm
 
 # ----------------------------------------------------------------------------
-# check_cross_entropy_gradient
+# check_adam_prediction
 # ----------------------------------------------------------------------------
 
-def numpy_cross_entropy_gradient(logits, labels, mean=True, stable=True):
-    """(softmax(logits) - one_hot(labels)) / B; the flags reproduce typical mistakes."""
-    shifted = logits - logits.max(axis=1, keepdims=True) if stable else logits
-    e = np.exp(shifted)
-    p = e / e.sum(axis=1, keepdims=True)
-    p[np.arange(len(labels)), labels] -= 1
-    return p / len(labels) if mean else p
+# worked by hand from the formulas of section 3.1 (lr 0.1, beta1 0.9, beta2 0.999):
+# step 1 moves every parameter with a gradient by lr against its sign; at step 2 a
+# steady gradient moves it by lr again, a flipped one by lr * 0.01 / 0.19, and one that
+# appears only at step 2 by lr * (0.5 / 0.19) / sqrt(0.025 / 0.001999).
+BY_HAND_STEP1 = [-0.1, 0.1, -0.1, 0.0]
+BY_HAND_STEP2 = [-0.1, 0.1, 0.1 * 0.01 / 0.19, -0.1 * (0.5 / 0.19) / np.sqrt(0.025 / 0.001999)]
 
 
-def test_cross_entropy_check_passes_the_library_and_numpy(capsys):
-    def library(logits, labels):
-        return softmax_cross_entropy_backward(1.0, softmax_cross_entropy_forward(logits, labels)[1])
-
-    assert exercises.check_cross_entropy_gradient(library)
-    assert exercises.check_cross_entropy_gradient(numpy_cross_entropy_gradient)
-    assert "check_cross_entropy_gradient: passed (4 cases)" in capsys.readouterr().out
+def test_adam_prediction_passes_the_worked_answer(capsys):
+    assert exercises.check_adam_prediction(BY_HAND_STEP1, BY_HAND_STEP2)
+    assert "check_adam_prediction: passed" in capsys.readouterr().out
 
 
-def test_forgetting_the_mean_is_caught(capsys):
-    assert not exercises.check_cross_entropy_gradient(
-        lambda z, y: numpy_cross_entropy_gradient(z, y, mean=False))
-    assert "1/B" in capsys.readouterr().out
+def test_the_worked_answer_is_what_adam_does():
+    step1, step2 = exercises.adam_two_steps(**exercises.ADAM_PREDICTION)
+    np.testing.assert_allclose(step1, BY_HAND_STEP1, rtol=1e-4, atol=1e-8)
+    np.testing.assert_allclose(step2, BY_HAND_STEP2, rtol=1e-4, atol=1e-8)
 
 
-def test_an_overflowing_softmax_is_caught(capsys):
-    with np.errstate(over="ignore", invalid="ignore"):
-        assert not exercises.check_cross_entropy_gradient(
-            lambda z, y: numpy_cross_entropy_gradient(z, y, stable=False))
-    assert "NaN or inf" in capsys.readouterr().out
+def test_a_step_proportional_to_the_gradient_is_caught(capsys):
+    sgd_like = [-0.1 * g for g in exercises.ADAM_PREDICTION["g1"]]
+    assert not exercises.check_adam_prediction(sgd_like, BY_HAND_STEP2)
+    assert "step 1, parameter 0 (gradient 2): you predicted -0.20000, Adam moves it by -0.10000" \
+        in capsys.readouterr().out
 
 
-def test_the_gradient_of_minus_the_targets_only_is_caught(capsys):
-    assert not exercises.check_cross_entropy_gradient(lambda z, y: -np.eye(z.shape[1])[y] / len(y))
-    assert "failed" in capsys.readouterr().out
+def test_forgetting_the_momentum_after_a_flip_is_caught(capsys):
+    flipped = BY_HAND_STEP2[:2] + [0.1, BY_HAND_STEP2[3]]        # "the new gradient decides": a full step back
+    assert not exercises.check_adam_prediction(BY_HAND_STEP1, flipped)
+    assert "step 2, parameter 2 (gradients 300 then -300)" in capsys.readouterr().out
 
 
-def test_a_stub_that_raises_is_reported(capsys):
-    def stub(logits, labels):
-        raise NotImplementedError("replace this line with your code")
+def test_a_full_step_for_a_late_gradient_is_caught(capsys):
+    late = BY_HAND_STEP2[:3] + [-0.1]
+    assert not exercises.check_adam_prediction(BY_HAND_STEP1, late)
+    assert "parameter 3 (gradients 0 then 5)" in capsys.readouterr().out
 
-    assert not exercises.check_cross_entropy_gradient(stub)
-    assert "raised NotImplementedError" in capsys.readouterr().out
+
+def test_missing_or_misshapen_predictions_are_reported(capsys):
+    assert not exercises.check_adam_prediction(None, None)
+    assert "in place of None" in capsys.readouterr().out
+    assert not exercises.check_adam_prediction(BY_HAND_STEP1[:3], BY_HAND_STEP2)
+    assert "expected 4 numbers" in capsys.readouterr().out
 
 
 # ----------------------------------------------------------------------------
@@ -106,50 +108,60 @@ def test_returning_only_the_parameter_is_caught(capsys):
 
 
 # ----------------------------------------------------------------------------
-# check_clip_by_global_norm
+# check_failing_learning_rate
 # ----------------------------------------------------------------------------
 
-def numpy_clip(grads, max_norm):
-    norm = np.sqrt(sum(np.sum(g * g) for g in grads.values()))
-    scale = min(1.0, max_norm / norm)
-    return {k: g * scale for k, g in grads.items()}, norm
+
+def fake_overfit(threshold):
+    """An overfit stand-in that memorises exactly below `threshold`."""
+    def overfit(lr):
+        right = lr < threshold
+        return None, np.array([1.0, 1e-6 if right else 0.8]), np.array([0.25, 1.0 if right else 0.5])
+    return overfit
 
 
-def test_clip_check_passes_numpy_and_the_library(capsys):
-    assert exercises.check_clip_by_global_norm(numpy_clip)
-    assert exercises.check_clip_by_global_norm(clip_by_global_norm)
-    assert "check_clip_by_global_norm: passed (4 cases)" in capsys.readouterr().out
+def test_failing_rate_check_passes_the_smallest_failing_rung(capsys):
+    assert exercises.check_failing_learning_rate(0.3, fake_overfit(0.2))
+    assert "passed: at lr 0.1 all 16 right" in capsys.readouterr().out
 
 
-def test_clipping_each_array_separately_is_caught(capsys):
-    def separately(grads, max_norm):
-        clipped = {k: numpy_clip({k: g}, max_norm)[0][k] for k, g in grads.items()}
-        return clipped, numpy_clip(grads, max_norm)[1]
-
-    assert not exercises.check_clip_by_global_norm(separately)
-    assert "each below max_norm but jointly above it" in capsys.readouterr().out
+def test_a_rate_that_still_memorises_is_caught(capsys):
+    assert not exercises.check_failing_learning_rate(0.1, fake_overfit(0.2))
+    assert "failed at lr 0.1: the run still gets all 16 right" in capsys.readouterr().out
 
 
-def test_returning_the_norm_after_clipping_is_caught(capsys):
-    def norm_after(grads, max_norm):
-        clipped, norm = numpy_clip(grads, max_norm)
-        return clipped, min(norm, max_norm)
-
-    assert not exercises.check_clip_by_global_norm(norm_after)
-    assert "the norm should be" in capsys.readouterr().out
+def test_a_rate_above_the_smallest_failing_one_is_caught(capsys):
+    assert not exercises.check_failing_learning_rate(1.0, fake_overfit(0.2))
+    assert "failed at lr 0.3: one rung below your answer the run already fails" in capsys.readouterr().out
 
 
-def test_always_scaling_to_max_norm_is_caught(capsys):
-    def always(grads, max_norm):
-        norm = numpy_clip(grads, max_norm)[1]
-        return {k: g * max_norm / norm for k, g in grads.items()}, norm
+def test_rates_off_the_ladder_and_no_answer_are_reported(capsys):
+    assert not exercises.check_failing_learning_rate(0.2, fake_overfit(0.2))
+    assert "0.2 is not on the ladder" in capsys.readouterr().out
+    assert not exercises.check_failing_learning_rate(None, fake_overfit(0.2))
+    assert "in place of None" in capsys.readouterr().out
+    assert not exercises.check_failing_learning_rate(1e-3, fake_overfit(1e-4))
+    assert "the ladder's lowest rate" in capsys.readouterr().out
 
-    assert not exercises.check_clip_by_global_norm(always)
-    assert "nothing changes" in capsys.readouterr().out
+
+def lesson_overfit(lr, steps=300, seed=4):
+    """Section 4's tiny-batch run, as lesson 05 defines it."""
+    task = NthFarthest(4, 4, n_choices=(1,))
+    rng = np.random.default_rng(seed)
+    small = build_classifier("rmc", task.input_size, task.num_classes, rng, head_hidden=32,
+                             mem_slots=2, head_size=8, num_heads=2)
+    optimizer = Adam(small.params, lr=lr)
+    x16, y16 = task.sample(16, rng)
+    losses, accuracies = [], []
+    for _ in range(steps):
+        loss, grads, logits = small.loss_and_grads(x16, y16)
+        optimizer.step(clip_by_global_norm(grads, 1.0)[0])
+        losses.append(loss)
+        accuracies.append(np.mean(logits.argmax(axis=1) == y16))
+    return small, np.array(losses), np.array(accuracies)
 
 
-def test_a_wrong_return_type_is_reported(capsys):
-    assert not exercises.check_clip_by_global_norm(lambda grads, c: list(grads.values()))
-    assert "expected a pair (clipped, norm)" in capsys.readouterr().out
-    assert not exercises.check_clip_by_global_norm(lambda grads, c: ({"W": grads["W"]}, 1.0))
-    assert "keys" in capsys.readouterr().out
+@pytest.mark.slow
+def test_the_lessons_run_fails_first_at_three_tenths(capsys):
+    assert exercises.check_failing_learning_rate(0.3, lesson_overfit)
+    assert "passed" in capsys.readouterr().out
