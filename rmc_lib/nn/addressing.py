@@ -41,10 +41,9 @@ def _check_heads(name, x, batch, heads, last=None):
 
 def _safe_unit(v, norm):
     """v / |v| along the last axis, and 0 where |v| = 0: the gradient of |v|
-    (at v = 0 the norm has no derivative; its centred difference is 0)."""
-    out = np.zeros_like(v)
-    np.divide(v, norm[..., None], out=out, where=norm[..., None] > 0)
-    return out
+    (at v = 0 the norm has no derivative; its centred difference is 0).
+    Dividing by max(|v|, tiny) gives exactly that: 0 / tiny = 0."""
+    return v / np.maximum(norm, np.finfo(norm.dtype).tiny)[..., None]
 
 
 # ----------------------------------------------------------------------------
@@ -140,6 +139,17 @@ def shift_offsets(num_shifts):
     return range(-R, R + 1)
 
 
+def _rolls(x, offsets):
+    """A function o -> np.roll(x, o, axis=-1) for the offsets -R..R, as views
+    of one array with R entries wrapped onto each end (np.roll copies every
+    time, and is the slowest part of an NTM step otherwise)."""
+    R, N = max(offsets), x.shape[-1]
+    if R > N:                                 # a shift wider than the memory wraps more than once
+        return lambda offset: np.roll(x, offset, axis=-1)
+    padded = np.concatenate([x[..., N - R:], x, x[..., :R]], axis=-1)
+    return lambda offset: padded[..., R - offset:R - offset + N]
+
+
 def shift_forward(weights, shifts):
     """Circular convolution w~(i) = sum_j w_g(j) s((i - j) mod N): the weighting
     moved by each offset o in -R..R, mixed with the shift weights s_o.
@@ -155,8 +165,9 @@ def shift_forward(weights, shifts):
                          f"to match weights {list(weights.shape)}, got {list(shifts.shape)}")
     offsets = shift_offsets(shifts.shape[2])
     out = np.zeros(weights.shape, dtype=np.result_type(weights, shifts))
+    rolled = _rolls(weights, offsets)
     for k, offset in enumerate(offsets):
-        out += shifts[..., k:k + 1] * np.roll(weights, offset, axis=-1)   # rolled[i] = w[i - offset]
+        out += shifts[..., k:k + 1] * rolled(offset)                      # rolled(o)[i] = w[i - o]
     return out, (weights, shifts)
 
 
@@ -166,9 +177,10 @@ def shift_backward(dout, cache):
     offsets = shift_offsets(shifts.shape[2])
     dweights = np.zeros_like(dout)
     dshifts = np.empty(shifts.shape, dtype=dout.dtype)
+    rolled_w, rolled_d = _rolls(weights, offsets), _rolls(dout, offsets)
     for k, offset in enumerate(offsets):
-        dweights += shifts[..., k:k + 1] * np.roll(dout, -offset, axis=-1)
-        dshifts[..., k] = np.einsum("bhn,bhn->bh", dout, np.roll(weights, offset, axis=-1))
+        dweights += shifts[..., k:k + 1] * rolled_d(-offset)
+        dshifts[..., k] = np.einsum("bhn,bhn->bh", dout, rolled_w(offset))
     return dweights, dshifts
 
 

@@ -277,6 +277,8 @@ def run_train(args, argv):
 
 def run_evaluate(args):
     model, task, meta = load_trained(args.checkpoint)
+    if args.lengths and not getattr(task, "per_step", False):
+        sys.exit("--lengths applies to per-step tasks (copy, repeat copy, associative recall)")
     size = args.eval_size or meta["settings"]["eval_size"]
     x, labels = task.test_set(size, seed=TEST_SET_SEED)
     metrics = evaluate_metrics(model, x, labels)
@@ -289,8 +291,6 @@ def run_evaluate(args):
             at = evaluate_metrics(model, *task.test_set(size, seed=TEST_SET_SEED, **{task.size_argument: value}))
             print(f"  {task.size_argument} {value}: {at['bit_errors']:.3f} wrong bits per sequence, "
                   f"{at['accuracy']:.4f} of sequences perfect")
-    elif args.lengths:
-        sys.exit("--lengths applies to per-step tasks (copy, repeat copy, associative recall)")
     if meta["task"]["name"] == "nth-farthest" and task.include_n:
         for value, (value_accuracy, count) in accuracy_by_n(model, task, x, labels, predictions).items():
             print(f"  n = {value}: accuracy {value_accuracy:.4f} ({count} examples)")

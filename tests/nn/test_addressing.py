@@ -65,7 +65,7 @@ def test_interpolation_gradients(rng):
                    gate=rng.uniform(size=(B, H))), rng)
 
 
-@pytest.mark.parametrize("num_shifts, n", [(3, 5), (5, 7), (3, 2), (1, 4)])
+@pytest.mark.parametrize("num_shifts, n", [(3, 5), (5, 7), (3, 2), (1, 4), (5, 2), (7, 2)])
 def test_shift_gradients(rng, num_shifts, n):
     gradcheck(ad.shift_forward, ad.shift_backward,
               dict(weights=weighting(rng, B, H, n), shifts=weighting(rng, B, H, num_shifts)), rng)
@@ -141,6 +141,15 @@ def test_shift_is_the_papers_circular_convolution(rng):
                 expected[i] += w[0, 0, j] * s[0, 0, offsets[(i - j) % 6] + 1]
     np.testing.assert_allclose(out[0, 0], expected, rtol=1e-12)
     np.testing.assert_allclose(out.sum(), 1.0)
+
+
+@pytest.mark.parametrize("num_shifts, n", [(3, 6), (5, 3), (7, 2)])
+def test_shift_equals_rolling_by_each_offset(rng, num_shifts, n):
+    w, s = weighting(rng, 2, 2, n), weighting(rng, 2, 2, num_shifts)
+    out, _ = ad.shift_forward(w, s)
+    R = num_shifts // 2
+    expected = sum(s[..., k:k + 1] * np.roll(w, k - R, axis=-1) for k in range(num_shifts))
+    np.testing.assert_allclose(out, expected, rtol=1e-12)
 
 
 def test_shift_plus_one_moves_the_head_forward_and_wraps():
