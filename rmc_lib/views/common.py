@@ -121,3 +121,36 @@ def layout_problems(fig, dpi=None, tight=True, max_width_px=MAX_WIDTH_PX, min_te
                 problems.append(f"texts {a.get_text()!r} and {b.get_text()!r} overlap "
                                 f"({overlap_w * scale:.0f} x {overlap_h * scale:.0f} px)")
     return problems
+
+
+def keep_room_at_top(fig, inches, texts=()):
+    """Keep the top `inches` of a constrained-layout figure out of its layout,
+    for titles that change, and take those `texts` out of the layout.
+
+    A widget that redraws in place (FigureView) lays a figure out once,
+    without its changing artists, so that what they say cannot move the
+    axes; a static drawing of the same view must do the same to look alike.
+    The band at the top is where such titles go."""
+    engine = fig.get_layout_engine()
+    if engine is None or not hasattr(engine, "set"):
+        raise ValueError(f"fig must use the constrained layout, got {type(engine).__name__}")
+    engine.set(rect=(0, 0, 1, 1 - inches / fig.get_figheight()))
+    for text in texts:
+        text.set_in_layout(False)
+    return fig
+
+
+def ticks_inside(ax, axis="x"):
+    """Keep only the major ticks inside the axes' range on `axis` ('x' or 'y').
+    A locator also makes ticks just outside the range, whose labels are never
+    drawn but still exist (with stale positions), and layout_problems would
+    count them. The range stays as it was."""
+    if axis not in ("x", "y"):
+        raise ValueError(f"axis must be 'x' or 'y', got {axis!r}")
+    get_lim, set_lim, get_ticks, set_ticks = ((ax.get_xlim, ax.set_xlim, ax.get_xticks, ax.set_xticks) if axis == "x"
+                                              else (ax.get_ylim, ax.set_ylim, ax.get_yticks, ax.set_yticks))
+    limits = get_lim()
+    low, high = sorted(limits)
+    set_ticks([tick for tick in get_ticks() if low <= tick <= high])
+    set_lim(limits)
+    return ax

@@ -1,18 +1,22 @@
 """Pictures and widgets of lesson 07 (a trained model explored): memory and
-gates at each step, and the explorers of memory and gates and of a model's
-answers to Nth-farthest problems.
+gates at each step and their explorer, and the measurements over a
+held-out set. A model's answer to one problem and the task explorer are in
+answer_views (TaskExplorer is also importable from here).
 """
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ..cores.rmc import RelationalMemory
-from . import task_views
-from .common import check_index, slot_labels
-from .figure_view import FigureView
-from .heatmaps import memory_heatmap
+from ..nn.checks import check_array
+from .common import check_index, keep_room_at_top, new_axes, panel_axes, slot_labels, ticks_inside
+from .heatmaps import attention_heatmap, memory_heatmap
+from .answer_views import TaskExplorer, answer, draw_answer  # noqa: F401  (lesson 07 uses them from here)
 from .memory_views import TraceAttentionExplorer
+
+#: The memory and gates view's size: it fits a ~960 px output area inline
+#: (100 dpi) and in a FigureView (90 dpi).
+MEMORY_FIGSIZE = (9.4, 3.0)
 
 
 def memory_and_gates(trace, step, example=0, fig=None, vmax=None, change_max=None):
@@ -34,33 +38,42 @@ def memory_and_gates(trace, step, example=0, fig=None, vmax=None, change_max=Non
     step = check_index("step", step, T1 - 1)
     example = check_index("example", example, B)
     if fig is None:
-        fig = plt.figure(figsize=(12, 3.6), layout="constrained")
-    axes = fig.subplots(1, 4, width_ratios=[3, 2, 2, 2])
+        fig = plt.figure(figsize=MEMORY_FIGSIZE, layout="constrained")
+    axes = fig.subplots(1, 4, width_ratios=[2.3, 2.1, 2.1, 1.4])
     if vmax is None:
         vmax = float(np.abs(trace.memory[:, example]).max()) or 1.0
     memory_heatmap(trace.memory[step + 1, example], ax=axes[0], vmax=vmax, title=_memory_title(step))
-    slots = slot_labels(N, input_row=False)
+    axes[0].title.set_fontsize(10)
+    axes[0].set_xticks(range(0, F, max(1, F // 4)))
+    # the gate and move panels share the memory's rows: one row per slot,
+    # named once, on the memory panel
+    gate_images = []
     for ax, gate, name in [(axes[1], trace.input_gate, "input gate"), (axes[2], trace.forget_gate, "forget gate")]:
         if gate is None:
             ax.text(0.5, 0.5, "no gates\n(gate_style None)", ha="center", va="center", transform=ax.transAxes)
             ax.set_axis_off()
             continue
         values = gate[step, example]                                  # [N, g]
-        image = ax.imshow(values, cmap="Greens", vmin=0, vmax=1, aspect="auto")
-        ax.set_yticks(range(N), slots)
-        ax.set_xticks(range(0, values.shape[1], max(1, values.shape[1] // 6)))
+        gate_images.append(ax.imshow(values, cmap="Greens", vmin=0, vmax=1, aspect="auto"))
+        ax.set_yticks(range(N), [])
+        ax.set_xticks(range(0, values.shape[1], max(1, values.shape[1] // 4)))
         ax.set_xlabel("unit" if values.shape[1] > 1 else "one gate per slot")
-        ax.set_title(_gate_title(name, values))
-        fig.colorbar(image, ax=ax, label="gate value")
+        ax.set_title(_gate_title(name, values), fontsize=10)
+    if gate_images:
+        fig.colorbar(gate_images[0], ax=[axes[1], axes[2]], label="gate value", shrink=0.9)
     change = trace.memory_change()[:, example]                        # [T, N]
     axes[3].barh(range(N), change[step], color="tab:purple")
-    axes[3].set_yticks(range(N), slots)
-    axes[3].invert_yaxis()
+    axes[3].set_yticks(range(N), [])
+    axes[3].set_ylim(N - 0.5, -0.5)                                   # slot 0 on top, as in the heatmaps
     if change_max is None:
         change_max = float(change.max())
     axes[3].set_xlim(0, change_max * 1.05 or 1.0)
-    axes[3].set_xlabel(r"$\|M_{t+1} - M_t\|$ per slot")
-    axes[3].set_title("move per slot")
+    axes[3].set_xlabel(r"$\|M_{t+1} - M_t\|$")
+    axes[3].set_title("move per slot", fontsize=10)
+    # the titles change with the step: out of the layout, in a band above the
+    # panels; and the frames too, as the widget redraws them with what changes
+    keep_room_at_top(fig, 0.3, [ax.title for ax in axes] + [spine for ax in axes for spine in ax.spines.values()])
+    ticks_inside(axes[3], "x")
     return axes
 
 
@@ -115,7 +128,8 @@ class MemoryGatesExplorer(TraceAttentionExplorer):
 
     css_class = "rmc-memory-explorer"
 
-    def __init__(self, trace, step=0, example=0, figsize=(12, 3.6), interval=800):
+    def __init__(self, trace, step=0, example=0, figsize=None, interval=800):
+        figsize = figsize or MEMORY_FIGSIZE
         super().__init__(trace, step=step, example=example, figsize=figsize, interval=interval)
 
     def controls(self):
@@ -151,119 +165,59 @@ class MemoryGatesExplorer(TraceAttentionExplorer):
         update_memory_and_gates(self.axes, self.trace, self.step, self.example)
 
 
-class TaskExplorer(widgets.VBox):
-    """Nth-farthest problems and what a trained model answers.
+# ----------------------------------------------------------------------
+# Measurements over a held-out set (section 4 of lesson 07)
+# ----------------------------------------------------------------------
 
-    model: a trained SequenceClassifier (e.g. from rmc_lib.train.runs.load_trained);
-    task: its NthFarthest task; details: the problems to offer (the details
-    dict of `task.sample`/`test_set` with return_details), by default the
-    first `problems` of the task's fixed test set; seed: for the "new
-    problem" button.
+def input_weight_by_step(weights, ax=None):
+    """The mean weight the slots give the input row, step by step, one line
+    per head: weights [T, H] (e.g. trace.attention[:, block, :, :, :-1, -1]
+    averaged over problems and slots). Returns the axes."""
+    weights = check_array("weights", weights, ndim=2)
+    T, H = weights.shape
+    if ax is None:
+        ax = new_axes((5.6, 3.2))
+    for head in range(H):
+        ax.plot(range(T), weights[:, head], "o-", label=f"head {head}")
+    ax.set(xlabel="step", ylabel="mean weight on the input row", ylim=(0, 1), xticks=range(T),
+           title="the slots' attention to the input, all problems")
+    ax.grid(True, alpha=0.3)
+    ax.legend(loc="lower right", ncols=H, fontsize=9)
+    return ax
 
-    Controls (settable from Python through `.value`, except the button):
-      problem_slider  which problem of the set (the button appends a fresh
-                      random one and moves the slider to it)
-      n_dropdown      which n to ask for the same vectors (the task's n_choices)
-      head_slider     the attention head shown (RMC only)
-      new_button      draw a fresh problem (also: `new_problem()`)
 
-    What it shows (static counterpart: task_views.draw_answer):
-      answer   the dict of task_views.answer: problem, probabilities,
-               prediction, right, trace
-      figure   the problem with the prediction, the distances with the
-               probabilities and (RMC) the attention of the last step
-      summary  one line: the answer, the prediction, its probability
-    """
+def input_weight_by_id(by_id, axes=None):
+    """How much each slot attends to the input row when the object read has
+    a given id: by_id [H, C, N] (head, id, slot), one annotated heatmap per
+    head with a shared colour scale from 0 to 1. Returns the H axes."""
+    by_id = check_array("by_id", by_id, ndim=3)
+    H, C, N = by_id.shape
+    axes = panel_axes(axes, H, "head", (min(0.9 + 3.4 * H, 9.4), 0.9 + 0.45 * C))
+    for head, ax in enumerate(axes):
+        attention_heatmap(by_id[head], ax=ax, row_labels=[f"id {c}" for c in range(C)],
+                          col_labels=slot_labels(N, input_row=False), title=f"head {head}", colorbar=False,
+                          xlabel="slot (attending)", ylabel="id of the object read" if head == 0 else "")
+    axes[0].figure.colorbar(axes[0].images[0], ax=list(axes), label="weight on the input row", shrink=0.9)
+    return axes
 
-    css_class = "rmc-task-explorer"
 
-    def __init__(self, model, task, details=None, problems=50, seed=0, name="model", figsize=None, example=0):
-        self.model, self.task, self.name = model, task, name
-        if details is None:
-            _, _, details = task.test_set(problems, return_details=True)
-        self.details = {key: np.asarray(value) for key, value in details.items()}
-        problems = len(self.details["n"])
-        self.rng = np.random.default_rng(seed)
-        is_rmc = isinstance(model.core, RelationalMemory)      # the cores whose attention is drawn
-        self.figsize = figsize or ((15.5, 4.6) if is_rmc else (10.5, 4.6))
-        self.figure = self.frame = None
-        style = {"description_width": "initial"}
-        if not 0 <= example < problems:
-            raise ValueError(f"example must lie in [0, {problems}), got {example}")
-        self.problem_slider = widgets.IntSlider(value=example, min=0, max=problems - 1, description="problem",
-                                                continuous_update=False, style=style)
-        self.n_dropdown = widgets.Dropdown(options=list(task.n_choices),
-                                           value=int(self.details["n"][example]),
-                                           description="ask for n", style=style,
-                                           disabled=len(task.n_choices) == 1)
-        heads = model.core.num_heads if is_rmc else 1
-        self.head_slider = widgets.IntSlider(value=0, min=0, max=max(heads - 1, 0), description="head",
-                                             disabled=heads == 1, continuous_update=False, style=style)
-        self.new_button = widgets.Button(description="new problem", icon="refresh")
-        self.new_button.on_click(lambda _: self.new_problem())
-        self.view = FigureView()
-        self.summary_label = widgets.HTML()
-        self._choosing_problem = False
-        self.problem_slider.observe(self._on_problem, names="value")
-        for control in (self.n_dropdown, self.head_slider):
-            control.observe(self._on_control, names="value")
-        super().__init__([widgets.HBox([self.problem_slider, self.new_button]),
-                          widgets.HBox([self.n_dropdown, self.head_slider]),
-                          self.view.image, self.summary_label])
-        self.add_class(self.css_class)
-        self.update()
-
-    def _on_problem(self, change):
-        # another problem: ask the n its own entry asks (without redrawing
-        # for that change), then redraw once
-        self._choosing_problem = True
-        self.n_dropdown.value = int(self.details["n"][self.problem_slider.value])
-        self._choosing_problem = False
-        self.update()
-
-    def _on_control(self, change):
-        if not self._choosing_problem:
-            self.update()
-
-    def new_problem(self):
-        """Append a fresh random problem to the set and show it."""
-        _, _, fresh = self.task.sample(1, self.rng, return_details=True)
-        self.details = {k: np.concatenate([self.details[k], fresh[k]]) for k in self.details}
-        self.problem_slider.max = len(self.details["n"]) - 1
-        self.problem_slider.value = self.problem_slider.max       # redraws through _on_problem
-
-    def compute(self):
-        i, d = self.problem_slider.value, self.details
-        one = {k: v[i:i + 1] for k, v in d.items()}
-        x, _, asked = self.task.encode(one["vectors"], one["ids"], self.n_dropdown.value, one["reference"],
-                                       return_details=True)
-        self.answer = task_views.answer(self.model, x, asked, 0)
-
-    def describe(self):
-        a, p = self.answer, self.answer["problem"]
-        return (f"problem {self.problem_slider.value}, n = {p['n']}: the answer is id {p['label']}; "
-                f"the {self.name} says id {a['prediction']} ({'right' if a['right'] else 'wrong'}), "
-                f"probability {a['probabilities'][a['prediction']]:.2f}")
-
-    def update(self):
-        self.compute()
-        self.summary = self.describe()
-        self.summary_label.value = self.summary
-        if self.frame is None or not task_views.in_frame(self.frame, self.answer["problem"]):
-            self.draw_first()
-        else:
-            self.refresh()
-        self.view.render()
-
-    def draw_first(self):
-        """Draw the whole picture, in a frame that holds every problem offered
-        so far, and mark what later moves redraw."""
-        self.frame = task_views.problem_frame(self.details)
-        self.figure = self.view.new_figure(self.figsize)
-        self.axes = task_views.draw_answer(self.answer, fig=self.figure, head=self.head_slider.value,
-                                           name=self.name, frame=self.frame)
-        self.view.set_changing(task_views.answer_artists(self.axes))
-
-    def refresh(self):
-        """Show the current answer in the picture already drawn."""
-        task_views.update_answer(self.axes, self.answer, head=self.head_slider.value, name=self.name)
+def slot_shares(shares, ax=None, title="slot that moved most"):
+    """Grouped bars: for each slot, the share of cases in which it moved the
+    most, one bar per condition. shares: dict condition -> [N] shares
+    (e.g. 'at the reference's step', 'at the other steps'). Returns the axes."""
+    if not shares:
+        raise ValueError("shares must name at least one condition, got none")
+    N = len(next(iter(shares.values())))
+    if ax is None:
+        ax = new_axes((5.6, 3.2))
+    width = 0.8 / len(shares)
+    for index, (condition, values) in enumerate(shares.items()):
+        values = check_array(f"shares[{condition!r}]", values, ndim=1, last_dim=N)
+        ax.bar(np.arange(N) - 0.4 + (index + 0.5) * width, values, width=width, label=condition,
+               color=["tab:purple", "0.6", "tab:olive", "tab:cyan"][index % 4])
+    ax.hlines(1 / N, -0.5, N - 0.5, color="k", ls=":", lw=1, label=f"1/N = {1 / N:.2f}: no preference")
+    ax.set(xticks=range(N), xlim=(-0.5, N - 0.5), ylabel="share of cases", title=title)
+    ax.set_xticks(range(N), slot_labels(N, input_row=False))
+    ax.set_ylim(0, max(0.6, 1.25 * max(float(np.max(v)) for v in shares.values())))
+    ax.legend(loc="upper center", ncols=len(shares) + 1, fontsize=8, frameon=False)
+    return ax

@@ -1,16 +1,18 @@
 """The widgets that explore a trained model: attention with the input row
-and a play button, memory and gates, and the task explorer; and their
-static counterparts. Checked headless, through their attributes."""
+and a play button, memory and gates, and the task explorer; their static
+counterparts; and lesson 07's measurement pictures. Checked headless,
+through their attributes and pixels, and for fitting a ~960 px output area
+(layout_problems)."""
 
 import numpy as np
 import pytest
 
-from rmc_lib.views import task_views
 from rmc_lib.cores.classifier import build_classifier
 from rmc_lib.tasks import NthFarthest
 from rmc_lib.trace import record
-from rmc_lib.views import explore_views
-from rmc_lib.views import memory_views
+from rmc_lib.views import answer_views, explore_views, memory_views, task_views
+
+from .test_task_views import fits
 
 
 @pytest.fixture
@@ -87,8 +89,13 @@ def test_task_explorer_answers_and_follows_n(rmc_model, task):
     assert explorer.summary.startswith("problem 3, n = ")
     # the attention panel is the last step's, of the head chosen
     explorer.head_slider.value = 1
-    np.testing.assert_array_equal(explorer.figure.axes[2].images[0].get_array(),
+    np.testing.assert_array_equal(explorer.axes[3].images[0].get_array(),
                                   explorer.answer["trace"].attention[-1, -1, 0, 1])
+    assert explorer.figure._suptitle.get_text().endswith("attention of head 1")
+    # the probabilities, in the order of the distance bars
+    order = explorer.answer["problem"]["ids"][np.argsort(-explorer.answer["problem"]["distances"], kind="stable")]
+    np.testing.assert_allclose([bar.get_height() for bar in explorer.axes[2].patches],
+                               explorer.answer["probabilities"][order])
     explorer.new_problem()
     assert explorer.problem_slider.value == explorer.problem_slider.max == 5
 
@@ -97,18 +104,23 @@ def test_task_explorer_for_an_lstm_has_no_attention_panel(task, rng):
     lstm = build_classifier("lstm", task.input_size, 4, rng, hidden_size=8, head_hidden=4)
     explorer = explore_views.TaskExplorer(lstm, task, problems=3)
     assert explorer.answer["trace"] is None and explorer.head_slider.disabled
-    assert len([ax for ax in explorer.figure.axes if ax.get_label() != "<colorbar>"]) <= 3
+    assert len(explorer.axes) == 3 and len(explorer.figure.axes) == 3
+    assert explorer.figsize == answer_views.ANSWER_FIGSIZE[False]
+    assert fits(explorer.figure, dpi=90, widget=True) == []
     with pytest.raises(ValueError, match="example must lie in"):
         explore_views.TaskExplorer(lstm, task, problems=3, example=3)
 
 
 def test_draw_answer_is_the_static_view(rmc_model, task):
     x, _, details = task.test_set(4, return_details=True)
-    a = task_views.answer(rmc_model, x, details, 2)
-    axes = task_views.draw_answer(a, head=1)
-    assert len(axes) == 3
-    np.testing.assert_array_equal(axes[2].images[0].get_array(), a["trace"].attention[-1, -1, 0, 1])
+    a = explore_views.answer(rmc_model, x, details, 2)
+    axes = explore_views.draw_answer(a, head=1)
+    assert len(axes) == 4
+    np.testing.assert_array_equal(axes[3].images[0].get_array(), a["trace"].attention[-1, -1, 0, 1])
     assert a["prediction"] == int(np.argmax(rmc_model.predict_proba(x[2:3])[0]))
+    # inline it fits at 100 dpi, as in a widget at 90
+    assert axes[0].figure.get_size_inches()[0] <= 9.4
+    assert fits(axes[0].figure) == []
 
 
 def test_gated_memory_view_refreshed_equals_drawn_afresh(trace):
@@ -152,8 +164,8 @@ def test_task_explorer_refreshed_equals_drawn_afresh(rmc_model, task):
     assert not np.array_equal(png_pixels(moved.view.image.value), png_pixels(first.view.image.value))
     # it is the static view, draw_answer, drawn in full in the same frame
     from .pixels import assert_shows_full_drawing, drawn_in_full
-    full = drawn_in_full(moved.figsize, lambda fig: task_views.draw_answer(moved.answer, fig=fig, head=1,
-                                                                           name="RMC", frame=moved.frame))
+    full = drawn_in_full(moved.figsize, lambda fig: answer_views.draw_answer(moved.answer, fig=fig, head=1,
+                                                                             name="RMC", frame=moved.frame))
     assert_shows_full_drawing(moved, full)
 
 
@@ -168,3 +180,42 @@ def test_task_explorer_widens_its_frame_for_a_new_problem_outside_it(rmc_model, 
     # on a new figure, to hold every problem offered
     assert explorer.figure is not figure
     assert all(task_views.in_frame(explorer.frame, task_views.problem(explorer.details, i)) for i in range(6))
+
+
+def test_the_widgets_fit_960_px_with_readable_separate_texts(trace, rmc_model, task):
+    """At their 90 dpi, pixel for pixel: at most 10.6 inches wide, every text
+    at least 9 px tall, no two overlapping, none cut off at the edge."""
+    for widget in [explore_views.TaskExplorer(rmc_model, task, problems=8, name="RMC"),
+                   explore_views.MemoryGatesExplorer(trace)]:
+        assert widget.figsize[0] * widget.view.dpi <= 960
+        assert fits(widget.figure, dpi=widget.view.dpi, widget=True) == []
+    explorer = explore_views.TaskExplorer(rmc_model, task, problems=8, name="RMC")
+    for value in range(1, 8):                 # the titles that change stay inside the picture
+        explorer.problem_slider.value = value
+        assert fits(explorer.figure, dpi=90, widget=True) == []
+
+
+def test_static_memory_view_fits(trace):
+    axes = explore_views.memory_and_gates(trace, 1)
+    assert fits(axes[0].figure) == []
+    assert [ax.get_yticklabels()[0].get_text() for ax in axes] == ["slot 0", "", "", ""]   # named once
+
+
+def test_measurement_pictures_draw_what_they_are_given_and_fit():
+    weights = np.array([[0.5, 0.6], [0.55, 0.5], [0.52, 0.54], [0.56, 0.55]])
+    ax = explore_views.input_weight_by_step(weights)
+    np.testing.assert_allclose(ax.lines[1].get_ydata(), weights[:, 1])
+    assert fits(ax.figure) == []
+    by_id = np.random.default_rng(0).uniform(size=(2, 4, 4))
+    axes = explore_views.input_weight_by_id(by_id)
+    np.testing.assert_array_equal(axes[1].images[0].get_array(), by_id[1])
+    assert axes[0].get_yticklabels()[2].get_text() == "id 2" and fits(axes[0].figure) == []
+    shares = {"at the reference's step": np.array([0.4, 0.1, 0.1, 0.4]),
+              "at the other steps": np.array([0.3, 0.2, 0.2, 0.3])}
+    ax = explore_views.slot_shares(shares)
+    np.testing.assert_allclose([bar.get_height() for bar in ax.patches[4:]], shares["at the other steps"])
+    assert fits(ax.figure) == []
+    with pytest.raises(ValueError, match="shares must name at least one condition"):
+        explore_views.slot_shares({})
+    with pytest.raises(ValueError, match="by_id must have 3 axes"):
+        explore_views.input_weight_by_id(by_id[0])
