@@ -61,13 +61,14 @@ class Widget:
     """A widget to find in a notebook and the slider to move on it."""
     name: str                 # for messages
     css_class: str | None     # the class its box carries (add_class); None: it has none
+                              # (without it, or where it is missing, the widget is the one an
+                              # output shows that holds the control)
     control: str              # the `description` of the slider to move
 
 
 WIDGETS = {
     "01_attention.ipynb": [Widget("attention row explorer", "rmc-row-explorer", "head")],
-    # the bias widget has no CSS class: it is the widget whose slider reads forget_bias
-    "02_gating.ipynb": [Widget("bias widget", None, "forget_bias")],
+    "02_gating.ipynb": [Widget("bias widget", "rmc-bias-explorer", "forget_bias")],
     "03_relational_memory.ipynb": [Widget("trace attention explorer", "rmc-attention-explorer", "step")],
     "07_explore.ipynb": [Widget("task explorer", "rmc-task-explorer", "problem"),
                          Widget("attention explorer", "rmc-attention-explorer", "step"),
@@ -476,16 +477,17 @@ def run_all_cells(page, lab, notebook):
 
 def find_widgets(page, notebook, widget):
     """The widgets of kind `widget` on show: the boxes with its CSS class, or,
-    without one, the widgets that outputs show which hold its control."""
+    if none has it, the widgets that outputs show which hold its control."""
     control = page.locator(".widget-label", has_text=re.compile(f"^{re.escape(widget.control)}$"))
-    if widget.css_class:
-        found = page.locator(f"{PANEL} .jupyter-widgets.{widget.css_class}")
-        where = f".{widget.css_class}"
-    else:
+    found = page.locator(f"{PANEL} .jupyter-widgets.{widget.css_class}") if widget.css_class else None
+    if found is None or found.count() == 0:
+        if widget.css_class:
+            print(f"{notebook}: no .{widget.css_class}; the {widget.name} is the widget with a slider "
+                  f"'{widget.control}'")
         found = page.locator(f"{PANEL} .jp-OutputArea-output > .jupyter-widgets").filter(
             has=page.locator(".widget-slider").filter(has=control))
-        where = f"the widget of an output with a slider '{widget.control}'"
-    assert found.count() > 0, f"{notebook}: no {widget.name} ({where}) after Run All"
+    assert found.count() > 0, (f"{notebook}: no {widget.name} after Run All (no .{widget.css_class}, and no "
+                               f"widget with a slider '{widget.control}')")
     return [found.nth(i) for i in range(found.count())], control
 
 
