@@ -66,11 +66,26 @@ MAX_WIDTH_PX = 960
 MIN_TEXT_PX = 9
 
 
+def _undrawn_tick_labels(fig):
+    """The tick labels matplotlib keeps but does not draw: those of ticks
+    outside their axis' view interval (a locator makes a few beyond it)."""
+    undrawn = set()
+    for ax in fig.axes:
+        for axis in ax._axis_map.values():
+            low, high = sorted(axis.get_view_interval())
+            slack = 1e-9 * max(abs(low), abs(high), 1.0)
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                if not low - slack <= tick.get_loc() <= high + slack:
+                    undrawn.update({id(tick.label1), id(tick.label2)})
+    return undrawn
+
+
 def _visible_texts(fig):
     from matplotlib.text import Text
+    undrawn = _undrawn_tick_labels(fig)
     texts = []
     for text in fig.findobj(Text):
-        if text.get_visible() and text.get_text().strip() and text.figure is not None:
+        if text.get_visible() and text.get_text().strip() and text.figure is not None and id(text) not in undrawn:
             ancestors_visible = text.axes is None or text.axes.get_visible()
             if ancestors_visible:
                 texts.append(text)

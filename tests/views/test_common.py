@@ -2,7 +2,7 @@
 
 import matplotlib.pyplot as plt
 
-from rmc_lib.views.common import layout_problems
+from rmc_lib.views.common import _visible_texts, layout_problems
 
 
 def test_a_small_clean_figure_has_no_problems():
@@ -35,3 +35,17 @@ def test_parallel_slanted_labels_are_not_compared_but_upright_ones_are():
     assert layout_problems(fig, dpi=100) == []
     ax.set_xticks(range(8), [f"label {i}" for i in range(8)], rotation=0)
     assert any("overlap" in p for p in layout_problems(fig, dpi=100))
+
+
+def test_tick_labels_outside_the_view_are_not_counted():
+    # a locator makes ticks just beyond the limits; matplotlib keeps their
+    # labels (at stale places) but never draws them
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.plot([0.05, 0.95], [0.05, 0.95])
+    ax.set_xlim(0.05, 0.95)
+    ax.set_xticks([0.0, 0.5, 1.0])
+    ax.set_xlim(0.05, 0.95)
+    assert layout_problems(fig, dpi=100) == []
+    fig.canvas.draw()
+    checked = {t.get_text() for t in _visible_texts(fig)}
+    assert "0.5" in checked and not {"0.0", "1.0"} & checked
