@@ -125,3 +125,34 @@ def test_has_a_question_with_a_hidden_answer(path):
     blocks = [index for index, cell in enumerate(load(path)["cells"])
               if cell["cell_type"] == "markdown" and re.search(r"<details>.*?</details>", source(cell), flags=re.S)]
     assert blocks, f"{path.name} has no <details> ... </details> block (a question with its hidden answer)"
+
+
+def study_time(text):
+    """The study time a notebook states at its top: the text after "Study time:"."""
+    match = re.search(r"\*\*Study time:?\*\*:?\s*([^\n]*)", text)
+    return match.group(1) if match else None
+
+
+def minutes(text):
+    """The first range or number of minutes in a text, as a string like '45-60'."""
+    match = re.search(r"(\d+)\s*(?:-|–|to)\s*(\d+)\s*minutes|(\d+)\s*minutes", text or "")
+    if not match:
+        return None
+    return f"{match.group(1)}-{match.group(2)}" if match.group(1) else match.group(3)
+
+
+def test_the_map_in_00_gives_each_notebook_the_study_time_it_states_itself():
+    overview = load(NOTEBOOKS[0])
+    assert NOTEBOOKS[0].name.startswith("00_"), NOTEBOOKS[0]
+    rows = {}
+    for cell in overview["cells"]:
+        for line in "".join(cell["source"]).splitlines():
+            match = re.match(r"\|\s*\*\*(\w+)\*\*\s*\|.*\|\s*([^|]*minutes[^|]*)\|\s*$", line)
+            if match:
+                rows[match.group(1)] = minutes(match.group(2))
+    names = {path.stem for path in NOTEBOOKS}
+    assert set(rows) == names, f"00's map lists {sorted(rows)}, the notebooks are {sorted(names)}"
+    for path in NOTEBOOKS:
+        own = minutes(study_time("".join(load(path)["cells"][0]["source"])))
+        assert own is not None, f"{path.name} states no study time in minutes in its first cell"
+        assert rows[path.stem] == own, f"00's map gives {path.stem} {rows[path.stem]} minutes, it says {own} itself"

@@ -6,7 +6,8 @@ final state, cache) and `backward(d_outputs, d_final_state, cache)` ->
   memory          the RMC memory's initial state
   rmc             RelationalMemory: Sonnet's RMC, its unroll, BPTT, Sonnet's variable names
   lstm            the LSTM baseline
-  relational_rnn  an LSTM with a relational memory (a corrected version of a widely copied design)
+  relational_rnn  an LSTM with a relational memory: the Relational RNN of the public
+                  sutskever-30-implementations collection (paper 18), its five defects corrected
   ntm             NTM: the Neural Turing Machine (an LSTM controller, content and location addressing)
   classifier      SequenceClassifier: any core plus a readout head; build_core
   sequence_readout  SequenceTagger: any core plus a readout at every step (bits, scored on a mask)
