@@ -1,0 +1,81 @@
+"""Print the tables of the NTM copy runs in data/ntm_copy (made by make_ntm_copy.py).
+
+    python data/summarize_ntm_copy.py
+
+Per seed: the training sequences (and seconds) until the held-out set first
+had fewer than 0.5 wrong bits per sequence; the best evaluation; how often
+the held-out error went back above 1 bit after first falling below 0.5 (a
+loss spike); and the best checkpoint's wrong bits per sequence at each length
+(from evaluate.txt). Then the mean and the range over seeds.
+"""
+
+import os
+import re
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FOLDER = os.path.join(ROOT, "data", "ntm_copy")
+THRESHOLD = 0.5
+
+
+def first_below(columns, threshold=THRESHOLD):
+    """(examples, seconds) at the first evaluation below threshold, or (nan, nan)."""
+    below = np.flatnonzero(columns["eval_bit_errors"] < threshold)
+    if not below.size:
+        return float("nan"), float("nan")
+    return float(columns["examples"][below[0]]), float(columns["seconds"][below[0]])
+
+
+def spikes(columns, threshold=THRESHOLD, spike=1.0):
+    """Evaluations above `spike` wrong bits after the first one below threshold."""
+    errors = columns["eval_bit_errors"]
+    below = np.flatnonzero(errors < threshold)
+    return int(np.sum(errors[below[0]:] > spike)) if below.size else 0
+
+
+def lengths_from_report(path):
+    """{length: wrong bits per sequence} from an evaluate.txt ('trained' for the training lengths)."""
+    table = {}
+    if not os.path.exists(path):
+        return table
+    with open(path) as f:
+        text = f.read()
+    match = re.search(r"^\s+([\d.]+) wrong bits per sequence$", text, re.M)
+    if match:
+        table["1-20"] = float(match.group(1))
+    for length, errors in re.findall(r"length (\d+): ([\d.]+) wrong bits", text):
+        table[int(length)] = float(errors)
+    return table
+
+
+def main():
+    from rmc_lib.train.runs import load_runs
+
+    runs = load_runs(FOLDER).get("ntm", [])
+    if not runs:
+        raise SystemExit(f"no runs in {FOLDER}: run data/make_ntm_copy.py first")
+    print(f"NTM on copy (lengths 1-20): training sequences until < {THRESHOLD} wrong bits per held-out sequence")
+    reached, tables = [], []
+    for seed, columns in runs:
+        examples, seconds = first_below(columns)
+        best = int(np.argmin(columns["eval_bit_errors"]))
+        reached.append(examples)
+        print(f"  seed {seed}: {examples:,.0f} sequences ({seconds:.0f} s); best {columns['eval_bit_errors'][best]:.3f} "
+              f"wrong bits at {columns['examples'][best]:,.0f}; later evaluations above 1 bit: {spikes(columns)}; "
+              f"{columns['examples'][-1]:,.0f} sequences in all")
+        tables.append(lengths_from_report(os.path.join(FOLDER, f"ntm-seed{seed}", "evaluate.txt")))
+    reached = np.array(reached)
+    print(f"  mean {np.nanmean(reached):,.0f}, range {np.nanmin(reached):,.0f}-{np.nanmax(reached):,.0f}; "
+          f"{np.sum(np.isfinite(reached))} of {len(reached)} seeds got there")
+    keys = next((list(t) for t in tables if t), [])
+    if keys:
+        print("\nbest checkpoint, wrong bits per sequence (500 held-out sequences per length)")
+        print("  length   " + "  ".join(f"seed {seed:<3d}" for seed, _ in runs) + "  mean")
+        for key in keys:
+            values = [t.get(key, float("nan")) for t in tables]
+            print(f"  {str(key):7s}  " + "  ".join(f"{v:8.3f}" for v in values) + f"  {np.nanmean(values):.3f}")
+
+
+if __name__ == "__main__":
+    main()
