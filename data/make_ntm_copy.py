@@ -12,9 +12,11 @@ gradients clipped to a global norm of 10; 20,000 training sequences (or 40
 minutes, if that comes first: on a quiet 2-core machine 20,000 take about
 10 minutes, on a busy one much longer). The held-out set is 500 fixed
 sequences of lengths 1-20 (task.test_set(500, seed=12345)), evaluated every
-500 sequences; each run keeps its last checkpoint (checkpoint.npz) and the
-one with the lowest held-out loss (best.npz), since an NTM's loss can spike
-after it has converged.
+500 sequences; while it trains, a run writes its last checkpoint
+(checkpoint.npz) and the one with the lowest held-out loss (best.npz), since
+an NTM's loss can spike after it has converged. Once the run is finished
+and evaluated, only best.npz is kept (data/ holds one checkpoint per run);
+it is a full checkpoint too, so a run can be resumed from it.
 
 After each run, its best checkpoint is evaluated at the training lengths and
 at lengths 30, 40, 60, 80 and 120 (500 sequences each); the output is saved
@@ -68,6 +70,10 @@ def run(seed):
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
     out, train, evaluate = commands(seed)
     checkpoint, report = os.path.join(ROOT, out, "checkpoint.npz"), os.path.join(ROOT, out, "evaluate.txt")
+    best = os.path.join(ROOT, out, "best.npz")
+    if os.path.exists(report) and os.path.exists(best) and not os.path.exists(checkpoint):
+        print(f"{out}: trained and evaluated already (delete the folder to redo it)", flush=True)
+        return None
     if os.path.exists(checkpoint) and finished(checkpoint):
         print(f"{out}: trained already (delete the folder to redo it)", flush=True)
     else:
@@ -87,6 +93,8 @@ def run(seed):
         with open(report, "w") as f:
             f.write("$ " + " ".join(evaluate) + "\n" + result.stdout)
         print(result.stdout, flush=True)
+    if os.path.exists(checkpoint):
+        os.remove(checkpoint)                # the best checkpoint is the one the results use
     return None
 
 
