@@ -35,34 +35,103 @@ def check_rmc_num_params(fn):
     return run_cases("check_rmc_num_params", cases, rtol=0, atol=0)
 
 
-def check_gated_update_backward(fn):
-    """fn(dout, candidate, memory, input_gate, forget_gate) must return
-    (d_candidate, d_memory, d_input_gate, d_forget_gate), the gradients of the
-    gated update M_t = input_gate * tanh(candidate) + forget_gate * memory,
-    given dout = dL/dM_t. Gates are [B, N, g] with g = F ('unit') or 1
-    ('memory': one gate serves all F features of a slot)."""
+def _gate_setting(rng, B, N, F, gate_style, forget_bias):
+    """Random inputs of one RMC gating step: (x', M_{t-1}, the gates' weights,
+    the proposal M~, dL/dM_t) and the constant forget bias."""
+    g = gates.gate_size(gate_style, F)
+    scale = 1.0 / np.sqrt(F)
+    return dict(x_proj=rng.normal(size=(B, F)), memory=rng.normal(size=(B, N, F)),
+                W_gi=scale * rng.normal(size=(F, 2 * g)), b_gi=0.1 * rng.normal(size=2 * g),
+                W_gm=scale * rng.normal(size=(F, 2 * g)), b_gm=0.1 * rng.normal(size=2 * g),
+                candidate=rng.normal(size=(B, N, F)), dout=rng.normal(size=(B, N, F)),
+                forget_bias=forget_bias)
+
+
+def _gated_loss(s, forget_bias):
+    """L = sum(dout * M_t) through rmc_lib's gates and gated update, so that
+    dL/dM_t = dout; returns L and the two gates."""
+    (i, f), _ = gates.gates_forward(s["x_proj"], s["memory"], s["W_gi"], s["b_gi"], s["W_gm"], s["b_gm"],
+                                    input_bias=0.0, forget_bias=forget_bias)
+    new_memory, _ = gates.gated_update_forward(s["candidate"], s["memory"], i, f)
+    return float(np.sum(s["dout"] * new_memory)), i, f
+
+
+def _forget_bias_mistakes(dout, candidate, memory, i, f):
+    """What typical wrong derivations of dL/d beta_f give, with what each one missed."""
+    s_f = layers.sigmoid(f)
+    mistakes = [
+        (np.sum(dout * memory), "the sigmoid's slope sigma'(z) = f (1 - f) is missing"),
+        (np.sum(dout * memory * i * (1 - i)), "the slope of the input gate, i (1 - i), instead of the forget gate's"),
+        (np.sum(dout * np.tanh(candidate) * i * (1 - i)), "that is dL/d beta_i, the input gate's bias"),
+        (np.sum(dout * np.tanh(candidate) * f * (1 - f)), "the forget gate multiplies M_{t-1}, not tanh(M~)"),
+        (np.sum(dout * f * (1 - f)), "the factor M_{t-1} (what f multiplies) is missing"),
+        (np.sum(dout * memory * s_f * (1 - s_f)), "sigma applied twice: f is already sigma(z)"),
+        (np.mean(dout * memory * f * (1 - f)), "a mean where the chain rule sums"),
+        (np.sum(dout * memory * f * (1 - f)) / dout.shape[0], "divided by the batch size: L sums over the batch"),
+    ]
+    if f.shape[-1] == 1:  # 'memory' gates: one gate serves a slot's F features
+        per_slot = np.mean(dout * memory, axis=-1, keepdims=True)
+        mistakes.append((np.sum(per_slot * f * (1 - f)),
+                         "a mean over the slot's features: a 'memory' gate serves all F of them, so they sum"))
+    return mistakes
+
+
+def check_forget_bias_gradient(fn):
+    """fn(dout, candidate, memory, input_gate, forget_gate) must return dL/d beta_f,
+    one number: the gradient of the loss with respect to the forget bias, if
+    beta_f (one constant added to every forget gate's pre-activation,
+    f = sigma(G_f + beta_f)) were trained. dout = dL/dM_t [B, N, F] for the
+    update M_t = input_gate * tanh(candidate) + forget_gate * memory; the gates
+    are [B, N, g] with g = F ('unit') or 1 ('memory'). The reference is a
+    centred finite difference of L through rmc_lib's own gates and update."""
     rng = np.random.default_rng(7)
-    settings = [("'unit' gates, B=2, N=3, F=4", 2, 3, 4, 4, 1.0),
-                ("'memory' gates (g = 1), B=2, N=3, F=5", 2, 3, 5, 1, 1.0),
-                ("'unit' gates, a large candidate (tanh saturates)", 1, 4, 3, 3, 4.0)]
+    settings = [("'unit' gates, B=2, N=3, F=4, beta_f = 1 (Sonnet's default)", 2, 3, 4, "unit", 1.0),
+                ("'memory' gates (one gate per slot, g = 1), B=2, N=3, F=5, beta_f = 1", 2, 3, 5, "memory", 1.0),
+                ("'unit' gates, B=3, N=2, F=3, beta_f = 0 (f near 1/2)", 3, 2, 3, "unit", 0.0),
+                ("'memory' gates, B=1, N=4, F=4, beta_f = 3 (f near 0.95)", 1, 4, 4, "memory", 3.0)]
+    last = {}  # the inputs and result of the case run last, to name a mistake
     cases = []
-    for d, B, N, F, g, scale in settings:
-        dout = rng.normal(size=(B, N, F))
-        candidate = scale * rng.normal(size=(B, N, F))
-        mem = rng.normal(size=(B, N, F))
-        i = layers.sigmoid(rng.normal(size=(B, N, g)))
-        f = layers.sigmoid(rng.normal(size=(B, N, g)))
+    for d, B, N, F, gate_style, beta in settings:
+        s = _gate_setting(rng, B, N, F, gate_style, beta)
 
-        def expected(dout=dout, c=candidate, m=mem, i=i, f=f):
-            _, cache = gates.gated_update_forward(c, m, i, f)
-            return tuple(gates.gated_update_backward(dout, cache))
+        def expected(s=s, h=1e-5):
+            return (_gated_loss(s, s["forget_bias"] + h)[0] - _gated_loss(s, s["forget_bias"] - h)[0]) / (2 * h)
 
-        def learner(dout=dout, c=candidate, m=mem, i=i, f=f):
-            got = fn(dout.copy(), c.copy(), m.copy(), i.copy(), f.copy())
-            return tuple(got) if isinstance(got, (tuple, list)) else got
+        def learner(s=s):
+            _, i, f = _gated_loss(s, s["forget_bias"])
+            args = (s["dout"], s["candidate"], s["memory"], i, f)
+            last.clear()
+            got = _as_number(fn(*(a.copy() for a in args)))
+            last.update(args=args, got=got)
+            return got
 
         cases.append((d, learner, expected))
-    return run_cases("check_gated_update_backward", cases)
+    if run_cases("check_forget_bias_gradient", cases):
+        return True
+    if "got" in last:
+        print(f"  likely mistake: {_likely_forget_bias_mistake(last['got'], last['args'])}")
+    return False
+
+
+def _as_number(got):
+    """A one-element numeric result as a float; anything else unchanged."""
+    try:
+        return float(np.reshape(np.asarray(got, dtype=np.float64), ()))
+    except (TypeError, ValueError):
+        return got
+
+
+def _likely_forget_bias_mistake(got, args):
+    """Name the typical mistake a wrong answer matches, or say what to check."""
+    if not isinstance(got, float):
+        return (f"your result has shape {np.shape(got)}; beta_f is one number shared by every gate, "
+                "so its gradient sums over the batch, the slots and the units")
+    if not np.isfinite(got):
+        return "your result is not a finite number (did the function return nothing?)"
+    for value, mistake in _forget_bias_mistakes(*args):
+        if np.isclose(got, value, rtol=1e-6, atol=1e-8):
+            return mistake
+    return "none of the usual ones; write z = G_f + beta_f and apply the chain rule from M_t to z to beta_f"
 
 
 def _memory_gradients(core, d_outputs, cache):

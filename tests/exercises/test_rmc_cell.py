@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from rmc_lib.nn.gates import gated_update_backward, gated_update_forward
 from rmc_lib.cores.rmc import RelationalMemory
+from rmc_lib.nn import gates
 from rmc_lib.exercises import rmc_cell as exercises
 
 
@@ -66,42 +66,105 @@ def test_a_count_that_grows_with_the_slots_is_caught(capsys):
 
 
 # ----------------------------------------------------------------------------
-# check_gated_update_backward
+# check_forget_bias_gradient
 # ----------------------------------------------------------------------------
 
-def library_update_backward(dout, candidate, memory, i, f):
-    return gated_update_backward(dout, gated_update_forward(candidate, memory, i, f)[1])
+def forget_bias_gradient(dout, candidate, memory, i, f):
+    """dL/d beta_f = sum over batch, slots and units of dL/dM_t * M_{t-1} * f (1 - f)."""
+    return np.sum(dout * memory * f * (1 - f))
 
 
-def test_update_backward_check_passes_the_library(capsys):
-    assert exercises.check_gated_update_backward(library_update_backward)
-    assert "check_gated_update_backward: passed (3 cases)" in capsys.readouterr().out
+def test_forget_bias_check_passes_the_derived_answer(capsys):
+    assert exercises.check_forget_bias_gradient(forget_bias_gradient)
+    assert "check_forget_bias_gradient: passed (4 cases)" in capsys.readouterr().out
 
 
-def test_a_plain_numpy_answer_passes(capsys):
-    def mine(dout, candidate, memory, i, f):
-        t = np.tanh(candidate)
-        di, df = dout * t, dout * memory
-        if i.shape[-1] == 1:
-            di, df = di.sum(-1, keepdims=True), df.sum(-1, keepdims=True)
-        return dout * i * (1 - t ** 2), dout * f, di, df
-    assert exercises.check_gated_update_backward(mine)
+def test_forget_bias_check_accepts_a_per_gate_sum_and_a_one_element_array(capsys):
+    def per_slot_first(dout, candidate, memory, i, f):
+        d_forget_gate = dout * memory
+        if f.shape[-1] == 1:
+            d_forget_gate = d_forget_gate.sum(axis=-1, keepdims=True)
+        return np.array([np.sum(d_forget_gate * f * (1 - f))])
+    assert exercises.check_forget_bias_gradient(per_slot_first)
 
 
-def test_a_missing_tanh_derivative_is_caught(capsys):
-    def no_tanh_slope(dout, candidate, memory, i, f):
-        dc, dm, di, df = library_update_backward(dout, candidate, memory, i, f)
-        return dout * i, dm, di, df
-    assert not exercises.check_gated_update_backward(no_tanh_slope)
-    assert "(item 0 of the result)" in capsys.readouterr().out
+def test_the_reference_is_the_gradient_of_a_trained_bias():
+    # a trained beta_f is a constant added to the forget half of b_gm, so its
+    # gradient is the sum of the forget half of db_gm
+    rng = np.random.default_rng(3)
+    s = exercises._gate_setting(rng, 2, 3, 4, "unit", 1.0)
+    (i, f), cache = gates.gates_forward(s["x_proj"], s["memory"], s["W_gi"], s["b_gi"], s["W_gm"], s["b_gm"],
+                                        forget_bias=1.0)
+    db_gm = gates.gates_backward(np.zeros_like(i), s["dout"] * s["memory"], cache)[5]
+    assert np.isclose(db_gm[4:].sum(), forget_bias_gradient(s["dout"], s["candidate"], s["memory"], i, f))
 
 
-def test_memory_style_gates_not_summed_are_caught(capsys):
-    def unsummed(dout, candidate, memory, i, f):
-        t = np.tanh(candidate)
-        return dout * i * (1 - t ** 2), dout * f, dout * t, dout * memory
-    assert not exercises.check_gated_update_backward(unsummed)
-    assert "'memory' gates (g = 1)" in capsys.readouterr().out
+def mistake_is_named(capsys, fn, case, words):
+    assert not exercises.check_forget_bias_gradient(fn)
+    out = capsys.readouterr().out
+    assert f"failed on {case}" in out, out
+    assert "likely mistake: " + words in out, out
+
+
+def test_forgetting_the_sum_over_slots_and_units_is_caught(capsys):
+    mistake_is_named(capsys, lambda d, c, m, i, f: np.sum(d * m * f * (1 - f), axis=0),
+                     "'unit' gates, B=2, N=3, F=4", "your result has shape (3, 4); beta_f is one number")
+
+
+def test_returning_the_gate_gradient_unsummed_is_caught(capsys):
+    mistake_is_named(capsys, lambda d, c, m, i, f: d * m * f * (1 - f),
+                     "'unit' gates", "your result has shape (2, 3, 4)")
+
+
+def test_forgetting_the_sigmoid_slope_is_caught(capsys):
+    mistake_is_named(capsys, lambda d, c, m, i, f: np.sum(d * m),
+                     "'unit' gates", "the sigmoid's slope")
+
+
+def test_the_input_gate_slope_is_caught(capsys):
+    mistake_is_named(capsys, lambda d, c, m, i, f: np.sum(d * m * i * (1 - i)),
+                     "'unit' gates", "the slope of the input gate")
+
+
+def test_the_input_bias_gradient_is_caught(capsys):
+    mistake_is_named(capsys, lambda d, c, m, i, f: np.sum(d * np.tanh(c) * i * (1 - i)),
+                     "'unit' gates", "that is dL/d beta_i")
+
+
+def test_the_wrong_factor_is_caught(capsys):
+    mistake_is_named(capsys, lambda d, c, m, i, f: np.sum(d * np.tanh(c) * f * (1 - f)),
+                     "'unit' gates", "the forget gate multiplies M_{t-1}")
+    mistake_is_named(capsys, lambda d, c, m, i, f: np.sum(d * f * (1 - f)),
+                     "'unit' gates", "the factor M_{t-1}")
+
+
+def test_sigma_applied_twice_is_caught(capsys):
+    def twice(d, c, m, i, f):
+        s = 1 / (1 + np.exp(-f))
+        return np.sum(d * m * s * (1 - s))
+    mistake_is_named(capsys, twice, "'unit' gates", "sigma applied twice")
+
+
+def test_a_mean_instead_of_a_sum_is_caught(capsys):
+    mistake_is_named(capsys, lambda d, c, m, i, f: np.mean(d * m * f * (1 - f)),
+                     "'unit' gates", "a mean where the chain rule sums")
+    mistake_is_named(capsys, lambda d, c, m, i, f: np.sum(d * m * f * (1 - f)) / d.shape[0],
+                     "'unit' gates", "divided by the batch size")
+
+
+def test_a_mean_over_a_memory_gates_features_is_caught(capsys):
+    def averaged(d, c, m, i, f):
+        d_forget_gate = d * m
+        if f.shape[-1] == 1:
+            d_forget_gate = d_forget_gate.mean(axis=-1, keepdims=True)
+        return np.sum(d_forget_gate * f * (1 - f))
+    mistake_is_named(capsys, averaged, "'memory' gates (one gate per slot, g = 1)", "a mean over the slot's features")
+
+
+def test_an_unknown_mistake_and_no_result_are_reported(capsys):
+    mistake_is_named(capsys, lambda d, c, m, i, f: 2 * forget_bias_gradient(d, c, m, i, f),
+                     "'unit' gates", "none of the usual ones")
+    mistake_is_named(capsys, lambda d, c, m, i, f: None, "'unit' gates", "your result is not a finite number")
 
 
 # ----------------------------------------------------------------------------
@@ -162,7 +225,7 @@ def test_stubs_that_raise_are_reported(capsys):
     def stub(*args):
         raise NotImplementedError("replace this line with your code")
     assert not exercises.check_rmc_num_params(stub)
-    assert not exercises.check_gated_update_backward(stub)
+    assert not exercises.check_forget_bias_gradient(stub)
     assert not exercises.check_memory_gradients(stub)
     out = capsys.readouterr().out
     assert out.count("NotImplementedError: replace this line with your code") == 3
