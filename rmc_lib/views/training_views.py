@@ -320,10 +320,13 @@ def plot_gradient_norms(norms, clip, ax=None, figsize=(WIDE, 3.6)):
     return ax
 
 
-def plot_schedules(steps, schedules, ax=None, figsize=(8, 3.6)):
+def plot_schedules(steps, schedules, ax=None, figsize=(8, 3.6), title=None):
     """Learning-rate schedules: schedules is a dict name -> the rate at each of
-    `steps`, drawn in order (the second dashed). Returns the axes."""
+    `steps`, drawn in order (the second dashed); title, if given, goes above
+    the axes. Returns the axes."""
     ax = _axes(ax, figsize)
+    if title is not None:
+        ax.set_title(title)
     highest = 0.0
     for (name, rates), style in zip(schedules.items(), ["-", "--", "-", ":"]):
         ax.plot(steps, rates, style, lw=2 if style == "-" else 1.5, label=name)

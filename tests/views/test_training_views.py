@@ -193,11 +193,13 @@ def test_plot_bias_correction_and_schedules_fit():
     assert layout_problems(ax.figure, dpi=100) == []
     steps = np.arange(12000)
     ax = training_views.plot_schedules(steps, {"constant": np.full(12000, 3e-3),
-                                               "warm-up": np.minimum(3e-3, 3e-3 * (steps + 1) / 1000)})
-    ax.set_title("learning_rate(step, 3e-3, ...)")
+                                               "warm-up": np.minimum(3e-3, 3e-3 * (steps + 1) / 1000)},
+                                       title="learning_rate(step, 3e-3, ...)")
+    assert ax.get_title() == "learning_rate(step, 3e-3, ...)"
     assert [line.get_linestyle() for line in ax.get_lines()] == ["-", "--"]
     assert ax.get_ylim() == pytest.approx((0, 3.3e-3))
     assert layout_problems(ax.figure, dpi=100) == []
+    assert training_views.plot_schedules(steps, {"constant": np.full(12000, 3e-3)}).get_title() == ""
 
 
 def test_plot_adam_steps_counts_from_the_spike_and_marks_the_bound():
