@@ -154,7 +154,7 @@ def check_twin_key_weights(fn):
 def entropy_limits(scores):
     """(entropy as T -> 0, entropy as T -> infinity) of softmax(scores / T):
     cold, the weight goes evenly to the m scores tied at the maximum (log m);
-    hot, evenly to all n (log n)."""
+    hot, evenly to all L_k (log L_k)."""
     scores = np.asarray(scores, dtype=np.float64)
     tied = int(np.sum(scores == scores.max()))
     return float(np.log(tied)), float(np.log(scores.size))
