@@ -31,8 +31,9 @@ with --resume, so the script can be stopped and started again.
 
 import argparse
 import os
-import subprocess
 import sys
+
+from make_ntm_copy import train_and_evaluate
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join("data", "copy_baselines")   # relative to ROOT, where the runs start
@@ -58,44 +59,8 @@ def commands(model, seed):
     return out, train, evaluate
 
 
-def finished(checkpoint):
-    """Whether a run's checkpoint has reached the budget (steps or minutes)."""
-    from rmc_lib.train.checkpoints import read_checkpoint
-
-    meta = read_checkpoint(checkpoint)[0]
-    return meta["step"] >= STEPS or meta["seconds"] >= 60 * MINUTES
-
-
 def run(model, seed):
-    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    out, train, evaluate = commands(model, seed)
-    checkpoint, report = os.path.join(ROOT, out, "checkpoint.npz"), os.path.join(ROOT, out, "evaluate.txt")
-    best = os.path.join(ROOT, out, "best.npz")
-    if os.path.exists(report) and os.path.exists(best) and not os.path.exists(checkpoint):
-        print(f"{out}: trained and evaluated already (delete the folder to redo it)", flush=True)
-        return None
-    if os.path.exists(checkpoint) and finished(checkpoint):
-        print(f"{out}: trained already (delete the folder to redo it)", flush=True)
-    else:
-        if os.path.exists(checkpoint):
-            train = train + ["--resume"]
-            if os.path.exists(report):
-                os.remove(report)            # it described the unfinished run
-        # "python" is this interpreter (the one with rmc_lib installed)
-        print(" ".join(train), flush=True)
-        if subprocess.run([sys.executable, *train[1:]], env=env, cwd=ROOT).returncode != 0:
-            return f"failed: {' '.join(train)}"
-    if not os.path.exists(report):
-        print(" ".join(evaluate), flush=True)
-        result = subprocess.run([sys.executable, *evaluate[1:]], env=env, cwd=ROOT, capture_output=True, text=True)
-        if result.returncode != 0:
-            return f"failed: {' '.join(evaluate)}\n{result.stderr}"
-        with open(report, "w") as f:
-            f.write("$ " + " ".join(evaluate) + "\n" + result.stdout)
-        print(result.stdout, flush=True)
-    if os.path.exists(checkpoint):
-        os.remove(checkpoint)                # the best checkpoint is the one the results use
-    return None
+    return train_and_evaluate(*commands(model, seed), STEPS, MINUTES)
 
 
 def main():

@@ -58,23 +58,25 @@ def commands(seed):
     return out, train, evaluate
 
 
-def finished(checkpoint):
-    """Whether a run's checkpoint has reached the budget (steps or minutes)."""
+def finished(checkpoint, steps, minutes):
+    """Whether a run's checkpoint has reached its budget (steps or minutes)."""
     from rmc_lib.train.checkpoints import read_checkpoint
 
     meta = read_checkpoint(checkpoint)[0]
-    return meta["step"] >= STEPS or meta["seconds"] >= 60 * MINUTES
+    return meta["step"] >= steps or meta["seconds"] >= 60 * minutes
 
 
-def run(seed):
+def train_and_evaluate(out, train, evaluate, steps, minutes):
+    """Train one run (resumed if it is unfinished), evaluate its best
+    checkpoint into evaluate.txt, then keep only that checkpoint.
+    Returns None, or a message saying which command failed."""
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    out, train, evaluate = commands(seed)
     checkpoint, report = os.path.join(ROOT, out, "checkpoint.npz"), os.path.join(ROOT, out, "evaluate.txt")
     best = os.path.join(ROOT, out, "best.npz")
     if os.path.exists(report) and os.path.exists(best) and not os.path.exists(checkpoint):
         print(f"{out}: trained and evaluated already (delete the folder to redo it)", flush=True)
         return None
-    if os.path.exists(checkpoint) and finished(checkpoint):
+    if os.path.exists(checkpoint) and finished(checkpoint, steps, minutes):
         print(f"{out}: trained already (delete the folder to redo it)", flush=True)
     else:
         if os.path.exists(checkpoint):
@@ -96,6 +98,10 @@ def run(seed):
     if os.path.exists(checkpoint):
         os.remove(checkpoint)                # the best checkpoint is the one the results use
     return None
+
+
+def run(seed):
+    return train_and_evaluate(*commands(seed), STEPS, MINUTES)
 
 
 def main():
