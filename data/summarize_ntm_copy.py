@@ -49,32 +49,46 @@ def lengths_from_report(path):
     return table
 
 
-def main():
+def summarize(name, folder, model):
+    """Print the tables of the runs of `model` in `folder` (kind-seedS folders),
+    under the heading `name`."""
     from rmc_lib.train.runs import load_runs
 
-    runs = load_runs(FOLDER).get("ntm", [])
+    runs = load_runs(folder).get(model, []) if os.path.isdir(folder) else []
     if not runs:
-        raise SystemExit(f"no runs in {FOLDER}: run data/make_ntm_copy.py first")
-    print(f"NTM on copy (lengths 1-20): training sequences until < {THRESHOLD} wrong bits per held-out sequence")
+        print(f"{name}: no runs in {folder}\n")
+        return
+    print(f"{name} on copy (lengths 1-20): training sequences until < {THRESHOLD} wrong bits "
+          f"per held-out sequence")
     reached, tables = [], []
     for seed, columns in runs:
         examples, seconds = first_below(columns)
         best = int(np.argmin(columns["eval_bit_errors"]))
         reached.append(examples)
-        print(f"  seed {seed}: {examples:,.0f} sequences ({seconds:.0f} s); best {columns['eval_bit_errors'][best]:.3f} "
-              f"wrong bits at {columns['examples'][best]:,.0f}; later evaluations above 1 bit: {spikes(columns)}; "
-              f"{columns['examples'][-1]:,.0f} sequences in all")
-        tables.append(lengths_from_report(os.path.join(FOLDER, f"ntm-seed{seed}", "evaluate.txt")))
+        got = (f"{examples:,.0f} sequences ({seconds:.0f} s)" if np.isfinite(examples)
+               else f"never below {THRESHOLD}")
+        print(f"  seed {seed}: {got}; best {columns['eval_bit_errors'][best]:.3f} wrong bits at "
+              f"{columns['examples'][best]:,.0f}; later evaluations above 1 bit: {spikes(columns)}; "
+              f"{columns['examples'][-1]:,.0f} sequences in all ({columns['seconds'][-1]:.0f} s)")
+        tables.append(lengths_from_report(os.path.join(folder, f"{model}-seed{seed}", "evaluate.txt")))
     reached = np.array(reached)
-    print(f"  mean {np.nanmean(reached):,.0f}, range {np.nanmin(reached):,.0f}-{np.nanmax(reached):,.0f}; "
-          f"{np.sum(np.isfinite(reached))} of {len(reached)} seeds got there")
+    if np.any(np.isfinite(reached)):
+        print(f"  mean {np.nanmean(reached):,.0f}, range {np.nanmin(reached):,.0f}-{np.nanmax(reached):,.0f}; "
+              f"{np.sum(np.isfinite(reached))} of {len(reached)} seeds got there")
+    else:
+        print(f"  none of the {len(reached)} seeds got there")
     keys = next((list(t) for t in tables if t), [])
     if keys:
-        print("\nbest checkpoint, wrong bits per sequence (500 held-out sequences per length)")
+        print("best checkpoint, wrong bits per sequence (500 held-out sequences per length)")
         print("  length   " + "  ".join(f"seed {seed:<3d}" for seed, _ in runs) + "  mean")
         for key in keys:
             values = [t.get(key, float("nan")) for t in tables]
             print(f"  {str(key):7s}  " + "  ".join(f"{v:8.3f}" for v in values) + f"  {np.nanmean(values):.3f}")
+    print()
+
+
+def main():
+    summarize("NTM (LSTM 100, memory 128 x 20; 62,260 parameters)", FOLDER, "ntm")
 
 
 if __name__ == "__main__":
