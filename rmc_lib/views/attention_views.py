@@ -24,17 +24,6 @@ QKV_COLOURS = {"q": "#4C72B0", "k": "#DD8452", "v": "#55A868"}
 ROW_VIEW_FIGSIZE = (9.4, 3.6)
 
 
-def ticks_inside(ax):
-    """Keep only the ticks inside the axes' limits. matplotlib also places
-    a tick or two beyond them; it does not draw those, but their labels
-    exist, and a layout check (common.layout_problems) would see them
-    overlapping whatever lies there."""
-    for axis, limits in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
-        low, high = sorted(limits)
-        axis.set_ticks([tick for tick in axis.get_majorticklocs() if low <= tick <= high])
-    return ax
-
-
 def softmax_temperature_bars(logits, temperatures, ax=None, labels=None, title=None):
     """Grouped bar chart of softmax(logits / T) for several temperatures T.
 
@@ -231,8 +220,6 @@ def attention_row_view(weights, values, query_row, axes=None, row_labels=None,
     ox.set_xlabel("feature of the value / output")
     ox.set_ylabel("value")
     ox.legend(fontsize=8, loc="upper center", ncols=1)
-    ticks_inside(wx)
-    ticks_inside(ox)
     if title:
         hx.figure.suptitle(title)
     return update_attention_row_view(axes, weights, values, query_row, row_labels)
@@ -318,7 +305,6 @@ def score_scaling_view(key_sizes, variances, scaled_variances, unscaled, scaled)
     axes[2].set_ylim(0, 1.15 * max(unscaled[:, 1].max(), scaled[:, 1].max()))
     for ax in axes:
         _key_size_axis(ax, key_sizes)
-        ticks_inside(ax)
         ax.legend(fontsize=8)
     return axes
 
@@ -349,7 +335,6 @@ def memory_scale_view(scales, spread_before, spread_after, entropy, max_entropy)
     for ax in axes:
         ax.set_xticks(scales, [f"{c:g}" for c in scales])
         ax.minorticks_off()
-        ticks_inside(ax)
     return axes
 
 

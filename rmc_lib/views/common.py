@@ -97,7 +97,9 @@ def layout_problems(fig, dpi=None, tight=True, max_width_px=MAX_WIDTH_PX, min_te
     a list of sentences, empty when there is nothing to fix.
 
     Checks that the picture is at most `max_width_px` wide (with a tight
-    bounding box, as the inline backend saves it, when `tight`), that every
+    bounding box, as the inline backend saves it, when `tight`; else the
+    figure as it is, as a FigureView shows it, where a text outside the
+    figure would be cut off, and is reported), that every
     visible text is at least `min_text_px` tall (its font size in pixels at
     `dpi`, default the figure's), and that no two visible texts overlap
     (tick labels, titles, axis labels, annotations, legends; two labels
@@ -125,6 +127,10 @@ def layout_problems(fig, dpi=None, tight=True, max_width_px=MAX_WIDTH_PX, min_te
         box = text.get_window_extent(renderer)
         if box.width > 0 and box.height > 0:
             boxes.append((text, box))
+        if not tight:       # shown pixel for pixel (a widget): what lies outside the figure is cut off
+            frame = fig.bbox
+            if min(box.x0 - frame.x0, box.y0 - frame.y0, frame.x1 - box.x1, frame.y1 - box.y1) < -1:
+                problems.append(f"text {text.get_text()!r} lies outside the figure")
     for i, (a, box_a) in enumerate(boxes):
         for b, box_b in boxes[i + 1:]:
             slanted = a.get_rotation() % 90 != 0
@@ -155,17 +161,3 @@ def keep_room_at_top(fig, inches, texts=()):
     return fig
 
 
-def ticks_inside(ax, axis="x"):
-    """Keep only the major ticks inside the axes' range on `axis` ('x' or 'y').
-    A locator also makes ticks just outside the range, whose labels are never
-    drawn but still exist (with stale positions), and layout_problems would
-    count them. The range stays as it was."""
-    if axis not in ("x", "y"):
-        raise ValueError(f"axis must be 'x' or 'y', got {axis!r}")
-    get_lim, set_lim, get_ticks, set_ticks = ((ax.get_xlim, ax.set_xlim, ax.get_xticks, ax.set_xticks) if axis == "x"
-                                              else (ax.get_ylim, ax.set_ylim, ax.get_yticks, ax.set_yticks))
-    limits = get_lim()
-    low, high = sorted(limits)
-    set_ticks([tick for tick in get_ticks() if low <= tick <= high])
-    set_lim(limits)
-    return ax

@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ..nn.checks import check_array
-from .common import check_index, keep_room_at_top, new_axes, panel_axes, slot_labels, ticks_inside
+from .common import check_index, keep_room_at_top, new_axes, panel_axes, slot_labels
 from .heatmaps import attention_heatmap, memory_heatmap
 from .answer_views import TaskExplorer, answer, draw_answer  # noqa: F401  (lesson 07 uses them from here)
 from .memory_views import TraceAttentionExplorer
@@ -73,7 +73,6 @@ def memory_and_gates(trace, step, example=0, fig=None, vmax=None, change_max=Non
     # the titles change with the step: out of the layout, in a band above the
     # panels; and the frames too, as the widget redraws them with what changes
     keep_room_at_top(fig, 0.3, [ax.title for ax in axes] + [spine for ax in axes for spine in ax.spines.values()])
-    ticks_inside(axes[3], "x")
     return axes
 
 

@@ -18,7 +18,6 @@ import numpy as np
 from ..nn.checks import check_positive_int
 from ..nn.gates import half_life
 from ..nn.layers import sigmoid
-from .attention_views import ticks_inside
 from .figure_view import FigureView
 from .gate_curves import FORGET_BIASES, bias_view_data, retention_curve
 
@@ -115,7 +114,6 @@ def plot_half_life(forget_biases=None, ax=None, mark=FORGET_BIASES):
     for m in mark:
         ax.plot([m], [half_life(sigmoid(m))], "o", color="C3")
     ax.set_xlim(b.min(), b.max())
-    ticks_inside(ax)
     ax.set_xlabel("forget_bias b")
     ax.set_ylabel("half-life (steps, log scale)")
     ax.set_title("Half-life of a memory against the forget bias")

@@ -13,7 +13,6 @@ sits under the panels, never over a curve.
 import numpy as np
 
 from . import task_views
-from .common import ticks_inside
 from .training_views import MODEL_COLOURS, MODEL_LABELS, plot_runs
 
 GUIDE = dict(lw=1.2, zorder=1)
@@ -69,7 +68,6 @@ def plateau_curves(runs, num_objects, axes=None):
                 title=f"loss (plateau (C-1)/C ln(C-1) = {plateau_loss(C):.3f})")
     for ax in axes:
         ax.grid(True, alpha=0.3)
-        ticks_inside(ax, "x")
     _legend_below(ax_acc.figure, axes)
     return axes
 
@@ -102,7 +100,6 @@ def curriculum_curves(stage1, stage2, num_objects, stop_at=0.9, axes=None):
     for ax, stage in zip(axes, ("stage-1", "stage-2")):
         ax.set(xscale="log", xlabel=f"{stage} training examples (log scale)", ylim=(0, 1))
         ax.grid(True, alpha=0.3)
-        ticks_inside(ax, "x")
     _legend_below(ax1.figure, axes)
     return axes
 
@@ -150,8 +147,6 @@ def runs_by_examples_and_time(runs, models, num_objects, title=None, axes=None):
             line.set_label(line.get_label().replace("(mean of 1 seeds)", "(one seed)"))
         ax.axhline(1 / (C - 1), color="0.4", ls=":", label="1/(C-1): not the reference", **GUIDE)
         ax.set_ylim(0.2, 1.0)
-    for ax in axes:
-        ticks_inside(ax, "x")
     ax_seconds.set_ylabel("")
     _legend_below(ax_examples.figure, axes)
     return axes

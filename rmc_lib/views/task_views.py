@@ -14,7 +14,7 @@ axes; `*_artists` lists what an update changes (for FigureView).
 import numpy as np
 
 from ..nn.checks import check_array
-from .common import new_axes, ticks_inside
+from .common import new_axes
 
 ORDINALS = {1: "1st", 2: "2nd", 3: "3rd"}
 COLOURS = {"answer": "tab:green", "reference": "tab:orange", "other": "tab:blue", "probability": "0.55"}
@@ -279,7 +279,6 @@ def draw_distances(p, ax=None, title=None, ymax=None, rank_labels=True):
                     fontsize=9)
     top = ymax or HEADROOM * float(p["distances"].max()) or 1.0
     ax.set_ylim(0, top)
-    ticks_inside(ax, "y")
     ax.set_ylabel("distance to\nthe reference")
     _rank_axis(ax, C, rank_labels)
     return update_distances(ax, p, title)

@@ -126,20 +126,6 @@ def _thousands(ax):
         lambda value, _: f"{value / 1000:,.0f}k" if abs(value) >= 1000 else f"{value:,.0f}"))
 
 
-def _ticks_inside(*axes):
-    """Fix the ticks of each linear axis to those inside its limits. A tick
-    locator also makes the ticks just beyond the limits; matplotlib does not
-    draw them but keeps their labels, which a layout check would count as
-    texts that overlap the next panel or the title."""
-    for ax in axes:
-        for axis, limits in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
-            if axis.get_scale() != "linear":
-                continue
-            lo, hi = sorted(limits)
-            slack = 1e-9 * (hi - lo)
-            axis.set_ticks([v for v in axis.get_major_locator().tick_values(lo, hi) if lo - slack <= v <= hi + slack])
-
-
 def plot_history(history, axes=None, by="examples", threshold=None, chance=None, title=None,
                  figsize=(WIDE, 3.8)):
     """One run: training and held-out loss (left), held-out accuracy (right).
@@ -174,7 +160,6 @@ def plot_history(history, axes=None, by="examples", threshold=None, chance=None,
             _thousands(ax)
     ax_loss.legend(loc="upper right", fontsize=8)
     ax_acc.legend(loc="lower right", fontsize=8)
-    _ticks_inside(ax_loss, ax_acc)
     return ax_loss, ax_acc
 
 
@@ -216,7 +201,6 @@ def plot_runs_and_run(runs, history, label, models=None, title=None, figsize=(WI
             label=label)
     ax.set_ylim(0.25, 1.0)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
-    _ticks_inside(ax)
     return ax
 
 
@@ -237,7 +221,6 @@ def plot_double_softmax(margins, curves, floor, axes=None, figsize=(WIDE, 3.6)):
         ax.axvline(0, color="0.6", lw=0.8)
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize=8)
-    _ticks_inside(ax_loss, ax_grad)
     return ax_loss, ax_grad
 
 
@@ -263,7 +246,6 @@ def plot_gradient_through_time(memory_grad, input_grad, axes=None, figsize=(WIDE
         ax.invert_xaxis()
         ax.set_ylim(0, 1.25 * max(np.max(memory_grad) if ax is ax_m else np.max(input_grad), 1e-12))
         ax.grid(True, alpha=0.3)
-    _ticks_inside(ax_m, ax_x)
     return ax_m, ax_x
 
 
@@ -278,7 +260,6 @@ def plot_bias_correction(t, factor, ax=None, figsize=(8, 3.6)):
                  r"($\beta_1 = 0.9$, $\beta_2 = 0.999$, a constant gradient)")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)
-    _ticks_inside(ax)
     return ax
 
 
@@ -300,7 +281,6 @@ def plot_adam_steps(steps, bound, spike_at, ax=None, figsize=(WIDE, 3.4)):
     ax.set(xlabel="steps since the spike", ylabel="|step| / learning rate", ylim=(0, 1.6 * bound))
     ax.grid(True, alpha=0.3)
     ax.legend(loc="upper right", fontsize=8)
-    _ticks_inside(ax)
     return ax
 
 
@@ -316,7 +296,6 @@ def plot_gradient_norms(norms, clip, ax=None, figsize=(WIDE, 3.6)):
            title=f"Gradient norms over the first {len(norms)} steps of training the RMC")
     ax.grid(True, alpha=0.3)
     ax.legend(loc="upper right", fontsize=8)
-    _ticks_inside(ax)
     return ax
 
 
@@ -336,7 +315,6 @@ def plot_schedules(steps, schedules, ax=None, figsize=(8, 3.6), title=None):
     _thousands(ax)
     ax.grid(True, alpha=0.3)
     ax.legend(loc="center right", fontsize=8)
-    _ticks_inside(ax)
     return ax
 
 
@@ -353,5 +331,4 @@ def plot_overfit(losses, accuracies, axes=None, figsize=(WIDE, 3.6),
                title="the accuracy reaches 100%", ylim=(0, 1.05))
     for ax in (ax_loss, ax_acc):
         ax.grid(True, which="both", alpha=0.3)
-    _ticks_inside(ax_loss, ax_acc)
     return ax_loss, ax_acc

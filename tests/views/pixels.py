@@ -1,5 +1,6 @@
 """Helpers for the pixel tests of the widgets: a PNG's pixels, a figure drawn in full,
-and the check that a widget shows what its static counterpart draws."""
+the check that a widget shows what its static counterpart draws, and where
+the drawn tick labels lie."""
 
 import io
 
@@ -7,6 +8,8 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
+
+from rmc_lib.views.common import _visible_texts
 
 
 def png_pixels(data):
@@ -35,3 +38,18 @@ def assert_shows_full_drawing(widget, full):
     ticks = sum(len(ax.get_xticks()) + len(ax.get_yticks()) for ax in widget.figure.axes if ax.images)
     differing = int((shown != full).any(axis=-1).sum())
     assert differing <= ticks, f"{differing} pixels differ from a full drawing (ticks on images: {ticks})"
+
+
+def drawn_tick_labels_lie_within(ax, axis):
+    """Every tick label matplotlib draws on `axis` ('x' or 'y') is centred
+    within the axes' span on that axis (there is at least one)."""
+    ax.figure.canvas.draw()
+    renderer = ax.figure.canvas.get_renderer()
+    drawn = {id(t) for t in _visible_texts(ax.figure)}
+    labels = ax.get_xticklabels() if axis == "x" else ax.get_yticklabels()
+    frame = ax.get_window_extent(renderer)
+    centres = [(t.get_window_extent(renderer).x0 + t.get_window_extent(renderer).x1) / 2 if axis == "x"
+               else (t.get_window_extent(renderer).y0 + t.get_window_extent(renderer).y1) / 2
+               for t in labels if id(t) in drawn]
+    low, high = (frame.x0, frame.x1) if axis == "x" else (frame.y0, frame.y1)
+    return bool(centres) and all(low - 3 <= c <= high + 3 for c in centres)   # a label sits a px or two off its tick

@@ -264,14 +264,6 @@ def test_rmc_attention_explorer_matches_multihead_attention(rng):
 # the lesson's other figures
 # ----------------------------------------------------------------------------
 
-def test_ticks_inside_drops_the_ticks_beyond_the_limits():
-    _, ax = plt.subplots()
-    ax.plot([0, 1], [0, 1.05])
-    ax.set_ylim(0, 1.05)
-    assert max(ax.get_yticks()) > 1.05           # matplotlib places one above the axes
-    attention_views.ticks_inside(ax)
-    np.testing.assert_allclose(ax.get_yticks(), np.linspace(0, 1, 6))
-
 
 def test_row_views_at_temperatures_one_row_per_temperature(rng):
     q, k, v = rng.normal(size=(5, 3)), rng.normal(size=(5, 3)), rng.normal(size=(5, 4))

@@ -49,3 +49,10 @@ def test_tick_labels_outside_the_view_are_not_counted():
     fig.canvas.draw()
     checked = {t.get_text() for t in _visible_texts(fig)}
     assert "0.5" in checked and not {"0.0", "1.0"} & checked
+
+
+def test_a_text_outside_a_widget_figure_is_reported_as_cut_off():
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.text(1.3, 0.5, "beyond the edge", transform=ax.transAxes)
+    assert "text 'beyond the edge' lies outside the figure" in layout_problems(fig, dpi=100, tight=False)
+    assert not any("outside" in p for p in layout_problems(fig, dpi=100, tight=True))

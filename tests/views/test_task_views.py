@@ -8,6 +8,8 @@ import pytest
 
 from rmc_lib.tasks import NthFarthest
 from rmc_lib.views import run_views, task_views
+
+from .pixels import drawn_tick_labels_lie_within
 from rmc_lib.views.common import layout_problems
 
 
@@ -19,17 +21,8 @@ def details(rng):
 def fits(fig, dpi=100, widget=False):
     """layout_problems as the picture is shown: inline at 100 dpi with a tight
     bounding box, or (widget) at a FigureView's dpi, pixel for pixel, where a
-    text outside the figure, as a changing title left out of the layout
-    could be, would be cut off."""
+    text outside the figure would be cut off."""
     problems = layout_problems(fig, dpi=dpi, tight=not widget)
-    if widget:
-        renderer = fig.canvas.get_renderer()
-        box = fig.bbox
-        for text in fig.findobj(lambda artist: hasattr(artist, "get_text") and artist.get_visible()):
-            if text.get_text().strip() and text.figure is not None:
-                extent = text.get_window_extent(renderer)
-                if min(extent.x0 - box.x0, extent.y0 - box.y0, box.x1 - extent.x1, box.y1 - extent.y1) < -1:
-                    problems.append(f"text {text.get_text()!r} lies outside the figure")
     plt.close(fig)
     return problems
 
@@ -112,7 +105,7 @@ def test_distance_and_probability_bars_read_column_by_column(details):
     np.testing.assert_allclose([t.xy[1] for t in ax.texts], p["distances"][farthest_first])   # above each bar
     assert [t.get_text() for t in ax.get_xticklabels()] == ["1st", "2nd", "3rd", "4th"]
     assert ax.get_ylim()[1] == pytest.approx(task_views.HEADROOM * p["distances"].max())
-    assert max(ax.get_yticks()) <= ax.get_ylim()[1]
+    assert drawn_tick_labels_lie_within(ax, "y")
     assert fits(ax.figure) == []
     probabilities = np.array([0.1, 0.2, 0.3, 0.4])                    # by id
     bars = task_views.draw_probabilities(p, probabilities)
