@@ -41,3 +41,19 @@ def run_cases(name, cases, rtol=1e-6, atol=1e-8, allow_nan=False, hint=None):
                 return False
     print(f"{name}: passed ({len(cases)} cases)")
     return True
+
+
+def run_with_mistakes(name, cases, **kwargs):
+    """run_cases over (description, learner_call, expected, mistakes), where
+    mistakes is a list of (what the mistake is, the answer it gives): a
+    failing answer equal to one of them is named in the message."""
+    known = {id(expected): mistakes for _, _, expected, mistakes in cases}
+
+    def hint(got, expected):
+        for what, value in known.get(id(expected), []):
+            if np.shape(value) == got.shape and np.allclose(got, value, rtol=1e-6, atol=1e-8):
+                return f"; it looks like {what}"
+        return ""
+
+    plain = [(description, call, lambda e=expected: e) for description, call, expected, _ in cases]
+    return run_cases(name, plain, hint=hint, **kwargs)

@@ -140,7 +140,7 @@ def step_backward_with_slip(core, d_new_memory, cache, grads, slip=None):
     _check_slip(slip)
     if core.gate_style is None:
         raise ValueError("step_backward_with_slip needs a gated core (gate_style 'unit' or 'memory'), got None")
-    p, N = core.params, core.mem_slots
+    N = core.mem_slots
     d_candidate, d_memory, d_input_gate, d_forget_gate = gates.gated_update_backward(d_new_memory, cache["update"])
     if slip == "forget path":
         d_memory = np.zeros_like(d_memory)

@@ -8,8 +8,7 @@ when the answer matches one) or that it passed, and returns True or False.
 import numpy as np
 
 from ..nn import gates, layers
-from ._cases import run_cases
-from .attention import run_with_mistakes
+from ._cases import run_cases, run_with_mistakes
 
 
 def check_sigmoid(fn):
