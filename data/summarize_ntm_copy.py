@@ -10,7 +10,6 @@ loss spike); and the best checkpoint's wrong bits per sequence at each length
 """
 
 import os
-import re
 
 import numpy as np
 
@@ -35,18 +34,13 @@ def spikes(columns, threshold=THRESHOLD, spike=1.0):
 
 
 def lengths_from_report(path):
-    """{length: wrong bits per sequence} from an evaluate.txt ('trained' for the training lengths)."""
-    table = {}
+    """{length: wrong bits per sequence} from an evaluate.txt ('1-20' for the training lengths), {} if absent."""
+    from rmc_lib.train.runs import read_evaluation
+
     if not os.path.exists(path):
-        return table
-    with open(path) as f:
-        text = f.read()
-    match = re.search(r"^\s+([\d.]+) wrong bits per sequence$", text, re.M)
-    if match:
-        table["1-20"] = float(match.group(1))
-    for length, errors in re.findall(r"length (\d+): ([\d.]+) wrong bits", text):
-        table[int(length)] = float(errors)
-    return table
+        return {}
+    table = read_evaluation(path)
+    return {"1-20": table.pop("trained"), **table}
 
 
 def summarize(name, folder, model):

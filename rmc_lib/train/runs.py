@@ -112,3 +112,22 @@ def accuracy_by_n(model, task, x, labels, predictions=None):
         raise ValueError(f"predictions must have the shape of labels {np.shape(labels)}, got {np.shape(predictions)}")
     return {int(value): (float(np.mean(predictions[n == value] == labels[n == value])), int(np.sum(n == value)))
             for value in np.unique(n)}
+
+
+def read_evaluation(path):
+    """What `python -m rmc_lib evaluate CHECKPOINT --lengths ...` printed for
+    a per-step task (copy, repeat copy, associative recall), saved as a
+    run's evaluate.txt: a dict with "trained" (wrong bits per sequence on
+    the held-out set of the training sizes) and, for each size asked,
+    size -> wrong bits per sequence (size: the length, or the number of
+    items for associative recall)."""
+    with open(path) as f:
+        text = f.read()
+    trained = re.search(r"^\s+([\d.]+) wrong bits per sequence$", text, re.M)
+    if trained is None:
+        raise ValueError(f"{path} holds no 'wrong bits per sequence' line; is it the output of "
+                         f"`python -m rmc_lib evaluate` for a per-step task?")
+    table = {"trained": float(trained.group(1))}
+    for size, errors in re.findall(r"^\s+\w+ (\d+): ([\d.]+) wrong bits", text, re.M):
+        table[int(size)] = float(errors)
+    return table

@@ -81,3 +81,26 @@ def test_load_trained_rebuilds_the_model_and_accuracy_by_n_splits_the_test_set(t
 def meta_accuracy(out):
     from rmc_lib.train.checkpoints import read_history
     return read_history(f"{out}/history.csv")[-1]["eval_accuracy"]
+
+
+def test_read_evaluation_reads_what_evaluate_prints(tmp_path, capsys):
+    # a real evaluate run of a tiny per-step model, then its printed text read back
+    from rmc_lib.train import cli
+    from rmc_lib.train.runs import read_evaluation
+
+    out = tmp_path / "run"
+    cli.main(["train", "--task", "copy", "--bits", "3", "--max-length", "4", "--model", "lstm", "--hidden-size", "8",
+              "--steps", "2", "--batch-size", "2", "--eval-every", "2", "--eval-size", "4", "--quiet",
+              "--out", str(out)])
+    capsys.readouterr()
+    cli.main(["evaluate", str(out / "checkpoint.npz"), "--lengths", "6,9"])
+    report = tmp_path / "evaluate.txt"
+    report.write_text(capsys.readouterr().out)
+    table = read_evaluation(report)
+    assert sorted(table, key=str) == [6, 9, "trained"]
+    assert all(value >= 0 for value in table.values())
+    assert table[9] > 0          # an untrained model gets bits wrong on long sequences
+
+    report.write_text("held-out accuracy 0.5 (loss 0.7) on 4 examples\n")
+    with pytest.raises(ValueError, match="no 'wrong bits per sequence' line"):
+        read_evaluation(report)
