@@ -23,11 +23,12 @@ import numpy as np
 
 from ..train.checkpoints import history_columns
 
-MODEL_COLOURS = {"rmc": "tab:red", "lstm": "tab:blue", "relational-rnn": "tab:green"}
-MODEL_LABELS = {"rmc": "RMC", "lstm": "LSTM", "relational-rnn": "Relational RNN"}
+MODEL_COLOURS = {"rmc": "tab:red", "lstm": "tab:blue", "relational-rnn": "tab:green", "ntm": "tab:purple"}
+MODEL_LABELS = {"rmc": "RMC", "lstm": "LSTM", "relational-rnn": "Relational RNN", "ntm": "NTM"}
 AXIS_LABELS = {"examples": "training examples", "seconds": "seconds of training", "step": "training steps",
                "eval_accuracy": "held-out accuracy", "eval_loss": "held-out cross-entropy",
-               "loss": "training cross-entropy", "train_accuracy": "training accuracy"}
+               "loss": "training cross-entropy", "train_accuracy": "training accuracy",
+               "eval_bit_errors": "held-out wrong bits per sequence"}
 WIDE = 9.4          # inches: the widest figure that fits the output area at 100 dpi
 
 
