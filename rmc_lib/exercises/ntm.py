@@ -8,6 +8,7 @@ It returns True or False.
     check_shift(fn)             the convolutional shift   nn.addressing.shift_forward
     check_content_weights(fn)   content addressing        nn.addressing.content_weights_forward
     check_write(fn)             erase, then add           nn.memory_access.write_forward
+    check_memory_size(fn)       a trained core with another memory size (the memory is state)
 """
 
 import contextlib
@@ -254,3 +255,60 @@ def check_write(fn):
     cases = [(d, lambda m=m, w=w, e=e, a=a: fn(m.copy(), w.copy(), e.copy(), a.copy()),
               write_forward(m, w, e, a)[0], _write_mistakes(m, w, e, a), None) for d, m, w, e, a in settings]
     return _run("check_write", cases)
+
+
+# ----------------------------------------------------------------------------
+# Exercise 4: a bigger memory for a trained model
+# ----------------------------------------------------------------------------
+
+def check_memory_size(fn):
+    """fn(core, memory_size) must return a new NTM that is `core` with a
+    memory of `memory_size` locations: the same configuration otherwise and
+    the same parameter values (copies, so that the trained core is left as
+    it was). The memory is state, not parameters, so nothing else changes.
+    The check runs both on the same input and compares the outputs with
+    those of an NTM built here the same way."""
+    from ..cores.ntm import NTM
+
+    rng = np.random.default_rng(84)
+    core = NTM(memory_size=6, word_size=3, num_reads=2, num_writes=1, hidden_size=5, output_size=2, input_size=3,
+               clip_value=20.0, rng=rng)
+    original = {k: v.copy() for k, v in core.params.items()}
+    x = rng.normal(size=(2, 9, 3))
+
+    def reference(size):
+        config = dict(core.config(), memory_size=size)
+        other = NTM(**config, rng=np.random.default_rng(0))
+        for name, value in core.params.items():
+            other.params[name][...] = value
+        return other.forward(x)[0]
+
+    for size in (6, 12, 3):
+        try:
+            new = fn(core, size)
+        except Exception as exc:  # the learner's code may raise anything
+            print(f"check_memory_size: failed on memory_size {size}: your function raised {type(exc).__name__}: {exc}")
+            return False
+        problem = None
+        if not isinstance(new, NTM):
+            problem = f"expected an NTM, got {type(new).__name__}"
+        elif new is core:
+            problem = "it returned the same core: build a new NTM, so that the trained one keeps its memory size"
+        elif new.memory_size != size:
+            problem = f"its memory_size is {new.memory_size}, not {size}"
+        elif any(not np.array_equal(core.params[k], original[k]) for k in original):
+            problem = "the trained core's parameters changed: copy them into the new core, do not modify them"
+        elif set(new.params) != set(original):
+            problem = f"its parameters are {sorted(new.params)}, expected {sorted(original)}"
+        elif any(not np.array_equal(new.params[k], original[k]) for k in original):
+            problem = "its parameters differ from the trained core's: copy every array (the initialisation is random)"
+        elif any(new.params[k] is core.params[k] for k in original):
+            problem = ("it shares the parameter arrays with the trained core: training one would change the other; "
+                       "copy them")
+        elif not np.allclose(new.forward(x)[0], reference(size), rtol=1e-10, atol=1e-12):
+            problem = "its outputs differ from those of the same NTM built with the other memory size"
+        if problem:
+            print(f"check_memory_size: failed on memory_size {size}: {problem}")
+            return False
+    print("check_memory_size: passed (3 cases)")
+    return True

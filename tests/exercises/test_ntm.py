@@ -274,3 +274,42 @@ NAN_ANSWERS = [(exercises.check_shift, lambda w, s: np.full_like(w, np.nan)),
 def test_a_nan_answer_is_reported(capsys, check, nan_answer):
     assert not check(nan_answer)
     assert "your result holds NaN or inf" in one_line(capsys)
+
+
+# ----------------------------------------------------------------------------
+# check_memory_size
+# ----------------------------------------------------------------------------
+
+def _with_memory_size(core, size):
+    from rmc_lib import NTM
+
+    new = NTM(**dict(core.config(), memory_size=size), rng=np.random.default_rng(1))
+    for name, value in core.params.items():
+        new.params[name][...] = value
+    return new
+
+
+def test_check_memory_size_passes_a_copy_with_another_memory(capsys):
+    assert exercises.check_memory_size(_with_memory_size)
+    assert "passed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("mistake, words", [
+    (lambda core, size: core, "the same core"),
+    (lambda core, size: _with_memory_size(core, size + 1), "its memory_size is"),
+    (lambda core, size: type(core)(**dict(core.config(), memory_size=size), rng=np.random.default_rng(1)),
+     "its parameters differ"),
+    (lambda core, size: [core.params[k].__imul__(0) for k in core.params] and _with_memory_size(core, size),
+     "the trained core's parameters changed"),
+])
+def test_check_memory_size_names_the_mistake(mistake, words, capsys):
+    assert not exercises.check_memory_size(mistake)
+    assert words in capsys.readouterr().out
+
+
+def test_check_memory_size_reports_a_stub(capsys):
+    def stub(core, size):
+        raise NotImplementedError("replace this line with your code")
+
+    assert not exercises.check_memory_size(stub)
+    assert "raised NotImplementedError" in capsys.readouterr().out
