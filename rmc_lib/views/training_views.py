@@ -124,7 +124,7 @@ def _thousands(ax):
 
     ax.xaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
     ax.xaxis.set_major_formatter(FuncFormatter(
-        lambda value, _: f"{value / 1000:,.0f}k" if abs(value) >= 1000 else f"{value:,.0f}"))
+        lambda value, _: f"{value / 1000:,.4g}k" if abs(value) >= 1000 else f"{value:,.0f}"))
 
 
 def plot_history(history, axes=None, by="examples", threshold=None, chance=None, title=None,

@@ -224,3 +224,13 @@ def test_plot_gradient_norms_and_overfit_fit(rng):
     ax_loss, ax_acc = training_views.plot_overfit(losses, accuracies)
     assert ax_loss.get_yscale() == "log" and ax_acc.get_ylim() == (0, 1.05)
     assert layout_problems(ax_loss.figure, dpi=100) == []
+
+
+def test_thousands_labels_say_the_value_of_their_tick():
+    # a tick at 1,500 examples once read "2k" (rounded to whole thousands)
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots()
+    training_views._thousands(ax)
+    label = ax.xaxis.get_major_formatter()
+    assert [label(v, 0) for v in (500, 1000, 1500, 12500, 200000)] == ["500", "1k", "1.5k", "12.5k", "200k"]
