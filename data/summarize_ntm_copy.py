@@ -33,26 +33,27 @@ def spikes(columns, threshold=THRESHOLD, spike=1.0):
     return int(np.sum(errors[below[0]:] > spike)) if below.size else 0
 
 
-def lengths_from_report(path):
-    """{length: wrong bits per sequence} from an evaluate.txt ('1-20' for the training lengths), {} if absent."""
+def lengths_from_report(path, trained="1-20"):
+    """{length: wrong bits per sequence} from an evaluate.txt (`trained` for the training lengths), {} if absent."""
     from rmc_lib.train.runs import read_evaluation
 
     if not os.path.exists(path):
         return {}
     table = read_evaluation(path)
-    return {"1-20": table.pop("trained"), **table}
+    return {trained: table.pop("trained"), **table}
 
 
-def summarize(name, folder, model):
+def summarize(name, folder, model, task="copy (lengths 1-20)", size="length", trained="1-20"):
     """Print the tables of the runs of `model` in `folder` (kind-seedS folders),
-    under the heading `name`."""
+    under the heading `name`; `task` names the task, `size` what its evaluate.txt
+    varies (a length, a number of items), `trained` the training sizes."""
     from rmc_lib.train.runs import load_runs
 
     runs = load_runs(folder).get(model, []) if os.path.isdir(folder) else []
     if not runs:
         print(f"{name}: no runs in {folder}\n")
         return
-    print(f"{name} on copy (lengths 1-20): training sequences until < {THRESHOLD} wrong bits "
+    print(f"{name} on {task}: training sequences until < {THRESHOLD} wrong bits "
           f"per held-out sequence")
     reached, tables = [], []
     for seed, columns in runs:
@@ -64,7 +65,7 @@ def summarize(name, folder, model):
         print(f"  seed {seed}: {got}; best {columns['eval_bit_errors'][best]:.3f} wrong bits at "
               f"{columns['examples'][best]:,.0f}; later evaluations above 1 bit: {spikes(columns)}; "
               f"{columns['examples'][-1]:,.0f} sequences in all ({columns['seconds'][-1]:.0f} s)")
-        tables.append(lengths_from_report(os.path.join(folder, f"{model}-seed{seed}", "evaluate.txt")))
+        tables.append(lengths_from_report(os.path.join(folder, f"{model}-seed{seed}", "evaluate.txt"), trained))
     reached = np.array(reached)
     if np.any(np.isfinite(reached)):
         print(f"  mean {np.nanmean(reached):,.0f}, range {np.nanmin(reached):,.0f}-{np.nanmax(reached):,.0f}; "
@@ -73,8 +74,8 @@ def summarize(name, folder, model):
         print(f"  none of the {len(reached)} seeds got there")
     keys = next((list(t) for t in tables if t), [])
     if keys:
-        print("best checkpoint, wrong bits per sequence (500 held-out sequences per length)")
-        print("  length   " + "  ".join(f"seed {seed:<3d}" for seed, _ in runs) + "  mean")
+        print(f"best checkpoint, wrong bits per sequence (500 held-out sequences per {size})")
+        print(f"  {size:7s}  " + "  ".join(f"seed {seed:<3d}" for seed, _ in runs) + "  mean")
         for key in keys:
             values = [t.get(key, float("nan")) for t in tables]
             print(f"  {str(key):7s}  " + "  ".join(f"{v:8.3f}" for v in values) + f"  {np.nanmean(values):.3f}")
