@@ -3,7 +3,7 @@ NTM of the same configuration, in the same run.
 
     python bench/ntm_speed.py                      # 1 and 2 threads, batch 1 and 16, lengths 20 and 10
     python bench/ntm_speed.py --repeats 40 --threads 1 --batch-sizes 1
-    python bench/ntm_speed.py --profile            # cProfile of the rmc_lib step (1 thread)
+    python bench/ntm_speed.py --profile            # where each step's time goes (1 thread)
 
 PyTorch is needed by this script only (`pip install -e .[bench]`); the
 library and its tests never import it.
@@ -241,7 +241,9 @@ def measure(threads, repeats, batch_sizes, lengths, warmup=3):
 
 
 def profile(batch_size, length, repeats, top=25):
-    """cProfile of rmc_lib's step (float32, the thread count of the environment)."""
+    """cProfile of rmc_lib's step (float32, one thread): every rmc_lib function
+    by cumulative time, then the `top` by own time; then PyTorch's profiler
+    on its step."""
     import cProfile
     import pstats
 
@@ -256,7 +258,19 @@ def profile(batch_size, length, repeats, top=25):
         rmc_lib_step(model, optimizer, clip, x, labels)
     profiler.disable()
     print(f"\ncProfile of {repeats} rmc_lib steps, batch {batch_size}, length {length}:")
-    pstats.Stats(profiler).sort_stats("tottime").print_stats(top)
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("cumulative").print_stats("rmc_lib")
+    stats.sort_stats("tottime").print_stats(top)
+
+    torch = import_torch()
+    torch.set_num_threads(1)
+    params, t_optimizer, forward = build_torch(torch, model, optimizer)
+    torch_step(torch, params, t_optimizer, forward, clip, x, labels)
+    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as torch_profiler:
+        for _ in range(repeats):
+            torch_step(torch, params, t_optimizer, forward, clip, x, labels)
+    print(f"\nPyTorch's profiler, {repeats} PyTorch steps, batch {batch_size}, length {length}:")
+    print(torch_profiler.key_averages().table(sort_by="self_cpu_time_total", row_limit=15))
 
 
 def main():
@@ -265,7 +279,7 @@ def main():
     parser.add_argument("--threads", default="1,2", help="thread counts, each in its own process (default 1,2)")
     parser.add_argument("--batch-sizes", default="1,16")
     parser.add_argument("--lengths", default="20,10", help="copy lengths L (T = 2L + 1)")
-    parser.add_argument("--profile", action="store_true", help="profile rmc_lib's step instead (one thread)")
+    parser.add_argument("--profile", action="store_true", help="profile both steps instead (one thread)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     batch_sizes = [int(b) for b in args.batch_sizes.split(",")]
@@ -279,9 +293,9 @@ def main():
         return
     import numpy as np
 
-    torch = import_torch() if not args.profile else None
+    torch = import_torch()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()}, python "
-          f"{platform.python_version()}, numpy {np.__version__}" + (f", torch {torch.__version__}" if torch else ""))
+          f"{platform.python_version()}, numpy {np.__version__}, torch {torch.__version__}")
     print(f"configuration: python -m rmc_lib {COMMAND.split(' --steps')[0]} (float32)")
     for threads in ([1] if args.profile else [int(t) for t in args.threads.split(",")]):
         env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads),
