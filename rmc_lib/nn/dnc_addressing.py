@@ -143,20 +143,27 @@ def usage_forward(prev_usage, prev_write_weights, free_gate, prev_read_weights):
     kept = 1 - free_gate[..., None] * prev_read_weights              # [B, R, N]
     phi = _reduce_prod(kept)                                         # the paper's retention psi
     usage = after_write * phi
-    return usage, (written, phi, after_write, kept, free_gate, prev_read_weights, prev_write_weights)
+    return usage, (written, phi, after_write, kept, free_gate, prev_read_weights, prev_write_weights, prev_usage)
 
 
-def usage_backward(dusage, cache):
-    """Returns dprev_usage [B, N], dprev_write_weights [B, V, N] (always zero:
-    deepmind stops this gradient with tf.stop_gradient, "Calculation of usage
-    is not differentiable with respect to write weights"), dfree_gate [B, R],
-    dprev_read_weights [B, R, N]."""
-    written, phi, after_write, kept, free_gate, prev_read_weights, prev_write_weights = cache
+def usage_backward(dusage, cache, stop_gradient=True):
+    """Returns dprev_usage [B, N], dprev_write_weights [B, V, N], dfree_gate
+    [B, R], dprev_read_weights [B, R, N].
+
+    stop_gradient: as deepmind, no gradient for the previous write weights
+    (tf.stop_gradient, "Calculation of usage is not differentiable with
+    respect to write weights"): dprev_write_weights is zero. False gives the
+    true derivative instead, which a finite-difference check can see."""
+    written, phi, after_write, kept, free_gate, prev_read_weights, prev_write_weights, prev_usage = cache
     dprev_usage = dusage * phi * (1 - written)
     dkept = (dusage * after_write)[:, None, :] * _prod_of_others(kept)
     dfree_gate = -np.einsum("brn,brn->br", dkept, prev_read_weights)
     dprev_read_weights = -dkept * free_gate[..., None]
-    return dprev_usage, np.zeros_like(prev_write_weights), dfree_gate, dprev_read_weights
+    if stop_gradient:
+        dprev_write_weights = np.zeros_like(prev_write_weights)
+    else:           # d written / d w_v = prod of the other heads' (1 - w)
+        dprev_write_weights = (dusage * phi * (1 - prev_usage))[:, None, :] * _prod_of_others(1 - prev_write_weights)
+    return dprev_usage, dprev_write_weights, dfree_gate, dprev_read_weights
 
 
 # ----------------------------------------------------------------------------

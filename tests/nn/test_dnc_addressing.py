@@ -75,6 +75,13 @@ def test_usage_gradients_and_the_stopped_write_weights(rng, writes, reads):
               rng, stopped=("prev_write_weights",))
 
 
+@pytest.mark.parametrize("writes", [1, 2])
+def test_usage_without_the_stop_has_the_exact_gradient_for_the_write_weights(rng, writes):
+    gradcheck(da.usage_forward, lambda dout, cache: da.usage_backward(dout, cache, stop_gradient=False),
+              dict(prev_usage=rng.uniform(size=(B, N)), prev_write_weights=weighting(rng, B, writes, N),
+                   free_gate=rng.uniform(size=(B, 2)), prev_read_weights=weighting(rng, B, 2, N)), rng)
+
+
 def test_the_stopped_gradient_is_zero_though_the_usage_depends_on_the_write_weights(rng):
     u0, ww, f, rw = rng.uniform(size=(B, N)), weighting(rng, B, 2, N), rng.uniform(size=(B, 1)), weighting(rng, B, 1, N)
     usage, cache = da.usage_forward(u0, ww, f, rw)
