@@ -86,7 +86,8 @@ def content_weights_forward(memory, keys, strengths, eps=COSINE_EPS):
 
     memory: [B, N, W], keys: [B, H, W], strengths (beta >= 0): [B, H] ->
     w_c [B, H, N]. A large beta focuses on the best match, beta = 0 spreads
-    the weighting evenly. NTM paper: equation (5); Sonnet's DNC: CosineWeights.
+    the weighting evenly. NTM paper: equation (5). (The DNC's CosineWeights,
+    rmc_lib.nn.dnc_addressing, differs: eps 1e-6 in the norms too, softplus on beta.)
     """
     cos, cos_cache = cosine_similarity_forward(memory, keys, eps)
     strengths = _check_heads("strengths", strengths, *cos.shape[:2])
