@@ -3,6 +3,7 @@
   nth_farthest        the Nth-farthest task of Santoro et al. 2018 (appendix A.1)
   copy                copy and repeat copy (Graves et al. 2014, sections 4.1-4.2)
   associative_recall  associative recall (Graves et al. 2014, section 4.3)
+  dm_repeat_copy      repeat copy as deepmind/dnc defines it (the DNC's training task there)
   sequences           what the per-step tasks share: SequenceTargets (targets and a mask), padding
 
 `make_task(name, **sizes)` builds one by its command-line name. A task with
@@ -12,11 +13,12 @@ steps) rather than with one class per sequence.
 
 from .associative_recall import AssociativeRecall  # noqa: F401 (re-exported)
 from .copy import Copy, RepeatCopy  # noqa: F401
+from .dm_repeat_copy import DMRepeatCopy  # noqa: F401
 from .nth_farthest import NthFarthest, nth_farthest_index, one_hot  # noqa: F401
 from .sequences import SequenceTargets  # noqa: F401
 
 TASKS = {"nth-farthest": NthFarthest, "copy": Copy, "repeat-copy": RepeatCopy,
-         "associative-recall": AssociativeRecall}
+         "associative-recall": AssociativeRecall, "dm-repeat-copy": DMRepeatCopy}
 
 
 def make_task(name, **kwargs):

@@ -5,19 +5,9 @@ vectors, then write it back (once, or as many times as asked).
 
 import numpy as np
 
-from ..nn.checks import check_array, check_positive_int
-from .sequences import SequenceTargets, check_range, draw_sizes, held_out_generator, random_bits
-
-
-def _check_sequences(sequences, lengths, num_bits):
-    sequences = check_array("sequences", sequences, ndim=3, last_dim=num_bits, finite=True)
-    lengths = np.asarray(lengths)
-    if lengths.shape != (sequences.shape[0],) or not np.issubdtype(lengths.dtype, np.integer):
-        raise ValueError(f"lengths must be [B] = [{sequences.shape[0]}] integers, got {lengths.tolist()}")
-    if lengths.min() < 1 or lengths.max() > sequences.shape[1]:
-        raise ValueError(f"lengths must lie in [1, {sequences.shape[1]}] (the sequences' second axis), "
-                         f"got values from {lengths.min()} to {lengths.max()}")
-    return sequences, lengths
+from ..nn.checks import check_positive_int
+from .sequences import (SequenceTargets, check_range, check_repeats, check_sequences_and_lengths, draw_sizes,
+                        held_out_generator, random_bits)
 
 
 class Copy:
@@ -59,7 +49,7 @@ class Copy:
     def encode(self, sequences, lengths, return_details=False):
         """The inputs and targets of given sequences [B, L, num_bits] (0/1)
         of the given lengths [B] (entries past a sequence's length are ignored)."""
-        sequences, lengths = _check_sequences(sequences, lengths, self.num_bits)
+        sequences, lengths = check_sequences_and_lengths(sequences, lengths, self.num_bits)
         B, L, bits = sequences.shape[0], int(lengths.max()), self.num_bits
         sequences = sequences[:, :L]
         T = 2 * L + 1
@@ -128,10 +118,8 @@ class RepeatCopy:
     def encode(self, sequences, lengths, repeats, return_details=False):
         """The inputs and targets of given sequences [B, L, num_bits], lengths [B]
         and numbers of copies [B] (each >= 1)."""
-        sequences, lengths = _check_sequences(sequences, lengths, self.num_bits)
-        repeats = np.asarray(repeats)
-        if repeats.shape != lengths.shape or not np.issubdtype(repeats.dtype, np.integer) or repeats.min() < 1:
-            raise ValueError(f"repeats must be [B] = [{len(lengths)}] integers >= 1, got {repeats.tolist()}")
+        sequences, lengths = check_sequences_and_lengths(sequences, lengths, self.num_bits)
+        repeats = check_repeats(repeats, lengths)
         B, bits = sequences.shape[0], self.num_bits
         answer = repeats * lengths                                          # copied steps per sequence
         T = int((lengths + answer).max()) + 2

@@ -8,6 +8,8 @@ to right, so padding after a sequence cannot change its answers.
 
 import numpy as np
 
+from ..nn.checks import check_array
+
 
 class SequenceTargets:
     """The answers of a batch of sequence tasks.
@@ -53,6 +55,27 @@ def check_range(name_min, low, name_max, high, smallest=1):
     if low > high:
         raise ValueError(f"{name_min} must be <= {name_max}, got {low} > {high}")
     return int(low), int(high)
+
+
+def check_sequences_and_lengths(sequences, lengths, num_bits):
+    """Given bit sequences [B, L, num_bits] and their lengths [B] (integers in
+    1..L), checked; returns both as arrays."""
+    sequences = check_array("sequences", sequences, ndim=3, last_dim=num_bits, finite=True)
+    lengths = np.asarray(lengths)
+    if lengths.shape != (sequences.shape[0],) or not np.issubdtype(lengths.dtype, np.integer):
+        raise ValueError(f"lengths must be [B] = [{sequences.shape[0]}] integers, got {lengths.tolist()}")
+    if lengths.min() < 1 or lengths.max() > sequences.shape[1]:
+        raise ValueError(f"lengths must lie in [1, {sequences.shape[1]}] (the sequences' second axis), "
+                         f"got values from {lengths.min()} to {lengths.max()}")
+    return sequences, lengths
+
+
+def check_repeats(repeats, lengths):
+    """Numbers of copies [B], one per sequence, each an integer >= 1."""
+    repeats = np.asarray(repeats)
+    if repeats.shape != lengths.shape or not np.issubdtype(repeats.dtype, np.integer) or repeats.min() < 1:
+        raise ValueError(f"repeats must be [B] = [{len(lengths)}] integers >= 1, got {repeats.tolist()}")
+    return repeats
 
 
 def draw_sizes(rng, batch_size, low, high, fixed=None, name="length"):
