@@ -9,6 +9,10 @@ final state, cache) and `backward(d_outputs, d_final_state, cache)` ->
   relational_rnn  an LSTM with a relational memory: the Relational RNN of the public
                   sutskever-30-implementations collection (paper 18), its five defects corrected
   ntm             NTM: the Neural Turing Machine (an LSTM controller, content and location addressing)
-  classifier      SequenceClassifier: any core plus a readout head; build_core
-  sequence_readout  SequenceTagger: any core plus a readout at every step (bits, scored on a mask)
+  sonnet_lstm     SonnetLSTM: Sonnet's LSTM exactly, the DNC's controller
+  dnc             DNC: the Differentiable Neural Computer as deepmind/dnc computes it (usage,
+                  allocation, temporal links, read modes), deepmind's variable names
+  classifier      SequenceClassifier: any core plus a readout head; build_core (every kind by name)
+  sequence_readout  SequenceTagger: any core plus a readout at every step (bits, scored on a mask);
+                  the NTM and the DNC are read as they are
 """

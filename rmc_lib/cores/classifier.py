@@ -1,12 +1,12 @@
 """A recurrent core with a readout head: one model class for sequence
-classification, whichever core (RelationalMemory, LSTM, RelationalRNN, NTM).
+classification, whichever core (RelationalMemory, LSTM, RelationalRNN, NTM, DNC).
 
     outputs, _, _ = core.forward(x)              [B, T, core.output_size]
     logits = MLP(outputs[:, -1])                 Linear(hidden) - ReLU - Linear(classes)
     loss   = softmax cross-entropy(logits, labels)
 
 For the RMC the last output is the flattened final memory; for the LSTM it
-is the last hidden state.
+is the last hidden state; for the NTM and the DNC it is their output y_t.
 """
 
 import numpy as np
@@ -16,6 +16,7 @@ from ..nn.checks import check_generator, check_positive_int
 from ..nn.init import truncated_normal
 from ..nn.layers import (mlp_backward, mlp_forward, softmax_cross_entropy_backward,
                          softmax_cross_entropy_forward)
+from .dnc import DNC
 from .lstm import LSTM
 from .ntm import NTM
 from .relational_rnn import RelationalRNN
@@ -82,7 +83,7 @@ class SequenceClassifier:
         return loss, grads, logits
 
 
-MODEL_KINDS = ("rmc", "lstm", "relational-rnn", "ntm")
+MODEL_KINDS = ("rmc", "lstm", "relational-rnn", "ntm", "dnc")
 
 _RMC_ARGS = {"mem_slots", "head_size", "num_heads", "num_blocks", "gate_style", "attention_mlp_layers",
              "key_size", "forget_bias", "input_bias"}
@@ -92,18 +93,23 @@ CORE_ARGS = {
     "relational-rnn": _RMC_ARGS | {"hidden_size"},
     "ntm": {"memory_size", "word_size", "num_reads", "num_writes", "hidden_size", "shift_range",
             "output_size", "clip_value"},
+    "dnc": {"memory_size", "word_size", "num_reads", "num_writes", "hidden_size", "output_size", "clip_value"},
 }
+
+#: hidden_size when none is given, for the default output_size of a classifier's NTM or DNC (the cores' own)
+_DEFAULT_HIDDEN = {"ntm": 100, "dnc": 64}
 
 
 def build_core(kind, input_size, rng, dtype=np.float32, **sizes):
-    """A recurrent core of the given kind: 'rmc', 'lstm', 'relational-rnn' or
-    'ntm', with the sizes CORE_ARGS[kind] allows (others are refused)."""
+    """A recurrent core of the given kind: 'rmc', 'lstm', 'relational-rnn',
+    'ntm' or 'dnc', with the sizes CORE_ARGS[kind] allows (others are refused)."""
     if kind not in CORE_ARGS:
         raise ValueError(f"model kind must be one of {list(MODEL_KINDS)}, got {kind!r}")
     unknown = sorted(set(sizes) - CORE_ARGS[kind])
     if unknown:
         raise ValueError(f"a {kind!r} model takes no {unknown}; it takes {sorted(CORE_ARGS[kind])}")
-    core_class = {"rmc": RelationalMemory, "lstm": LSTM, "relational-rnn": RelationalRNN, "ntm": NTM}[kind]
+    core_class = {"rmc": RelationalMemory, "lstm": LSTM, "relational-rnn": RelationalRNN, "ntm": NTM,
+                  "dnc": DNC}[kind]
     return core_class(**sizes, input_size=input_size, rng=rng, dtype=dtype)
 
 
@@ -113,12 +119,19 @@ def build_classifier(kind, input_size, num_classes, rng, dtype=np.float32, head_
     kind: 'rmc' (sizes: mem_slots, head_size, num_heads, num_blocks,
     gate_style, attention_mlp_layers, key_size, forget_bias, input_bias),
     'lstm' (sizes: hidden_size, forget_bias), 'relational-rnn' (hidden_size
-    and the RMC's sizes) or 'ntm' (memory_size, word_size, num_reads,
-    num_writes, hidden_size, shift_range, clip_value, and output_size, by
-    default hidden_size: the width of y_t that the head reads). Sizes that do
-    not apply to the kind are refused.
+    and the RMC's sizes), 'ntm' (memory_size, word_size, num_reads,
+    num_writes, hidden_size, shift_range, clip_value, and output_size) or
+    'dnc' (the NTM's sizes but shift_range). Sizes that do not apply to the
+    kind are refused.
+
+    The NTM's and the DNC's output_size, the width of the y_t that the head
+    reads, is by default hidden_size (the core's own default hidden_size if
+    none is given): the head then sees as many numbers as it sees from an
+    LSTM of that size, and y_t, a linear map of [h_t, r_t], can still pass on
+    what the controller and the reads hold. (deepmind's DNC only ever feeds
+    per-step logits, so it has no classifier default to follow.)
     """
-    if kind == "ntm" and "output_size" not in sizes:
-        sizes = dict(sizes, output_size=sizes.get("hidden_size", 100))
+    if kind in _DEFAULT_HIDDEN and "output_size" not in sizes:
+        sizes = dict(sizes, output_size=sizes.get("hidden_size", _DEFAULT_HIDDEN[kind]))
     core = build_core(kind, input_size, rng, dtype, **sizes)
     return SequenceClassifier(core, num_classes, head_hidden=head_hidden, rng=rng)

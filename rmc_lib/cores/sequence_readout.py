@@ -1,14 +1,14 @@
 """A recurrent core with a readout at every step, for tasks whose answer is a
 sequence of bit vectors (copy, repeat copy, associative recall), whichever
-core (RelationalMemory, LSTM, RelationalRNN, NTM):
+core (RelationalMemory, LSTM, RelationalRNN, NTM, DNC):
 
     outputs, _, _ = core.forward(x)              [B, T, core.output_size]
     logits = outputs @ W + b                     [B, T, O], the same linear layer at every step
     loss   = sigmoid cross-entropy(logits, targets) on the answer steps only (the mask)
 
 A core that already ends in its own output layer of the right width (the
-NTM's y_t) is read as it is (readout=False): a second linear layer on top of
-a linear layer would add parameters and nothing else.
+NTM's and the DNC's y_t) is read as it is (readout=False): a second linear
+layer on top of a linear layer would add parameters and nothing else.
 
 Labels are the targets [B, T, O] (bits, 0 or 1) and the mask [B, T] (1 on
 the answer steps): an object with `.targets` and `.mask` (the tasks'
@@ -135,11 +135,13 @@ class SequenceTagger:
 
 def build_tagger(kind, input_size, num_outputs, rng, dtype=np.float32, **sizes):
     """A SequenceTagger around a core of the given kind (the sizes of
-    rmc_lib.cores.classifier.build_core). The NTM is built with output_size =
-    num_outputs and read as it is; the other cores get a linear readout."""
-    if kind == "ntm":
+    rmc_lib.cores.classifier.build_core). The NTM and the DNC are built with
+    output_size = num_outputs and read as they are (deepmind's DNC emits the
+    repeat-copy logits itself, as y_t); the other cores get a linear readout."""
+    if kind in ("ntm", "dnc"):
         if sizes.get("output_size", num_outputs) != num_outputs:
-            raise ValueError(f"an NTM tagger's output_size is num_outputs={num_outputs}, got {sizes['output_size']}")
+            raise ValueError(f"{'an NTM' if kind == 'ntm' else 'a DNC'} tagger's output_size is num_outputs={num_outputs}, "
+                             f"got {sizes['output_size']}")
         core = build_core(kind, input_size, rng, dtype, **dict(sizes, output_size=num_outputs))
         return SequenceTagger(core, num_outputs, rng=rng, readout=False)
     return SequenceTagger(build_core(kind, input_size, rng, dtype, **sizes), num_outputs, rng=rng)
