@@ -7,6 +7,15 @@
     python -m rmc_lib train --task copy --model ntm --hidden-size 100 --optimizer rmsprop --lr 1e-4 \\
         --batch-size 1 --clip 10 --minutes 10 --out runs/ntm-seed0
     python -m rmc_lib evaluate runs/ntm-seed0/checkpoint.npz --lengths 30,60,120
+    python -m rmc_lib train --task dm-repeat-copy --model dnc --optimizer rmsprop --lr 1e-4 --momentum 0 \\
+        --batch-size 16 --clip 50 --minutes 10 --out runs/dnc-seed0      # deepmind/dnc's train.py
+    python -m rmc_lib evaluate runs/dnc-seed0/checkpoint.npz --lengths 4,8
+
+The NTM and the DNC share the memory options; those left out take the
+model's own defaults: 128 locations of 20 numbers and one read head for the
+NTM, deepmind's train.py's 16 of 16 and four read heads for the DNC. Both
+clip at 20 by default (--clip-value): Collier & Beel's NTM and deepmind's
+train.py (whose DNC class alone does not clip).
 
 A run folder holds checkpoint.npz (parameters, optimiser and RNG state, the
 configuration), history.csv (one row per evaluation) and command.txt.
@@ -67,12 +76,19 @@ def build_parser():
                    help="Nth farthest: keep the one-hot of n in the input even for a single n "
                         "(a curriculum over n needs the full task's input size)")
     g.add_argument("--bits", type=int, default=None,
-                   help="copy, repeat copy, associative recall: bits per vector (None: the task's, 8 or 6)")
-    g.add_argument("--min-length", type=int, default=None, help="copy, repeat copy: shortest sequence (None: 1)")
+                   help="copy, repeat copy, associative recall, dm repeat copy: bits per vector "
+                        "(None: the task's, 8, 6 or 4)")
+    g.add_argument("--min-length", type=int, default=None,
+                   help="copy, repeat copy, dm repeat copy: shortest sequence (None: 1)")
     g.add_argument("--max-length", type=int, default=None,
-                   help="copy, repeat copy: longest sequence (None: 20 for copy, 10 for repeat copy)")
-    g.add_argument("--min-repeats", type=int, default=None, help="repeat copy: fewest copies asked (None: 1)")
-    g.add_argument("--max-repeats", type=int, default=None, help="repeat copy: most copies asked (None: 10)")
+                   help="copy, repeat copy, dm repeat copy: longest sequence (None: 20 for copy, 10 for "
+                        "repeat copy, 2 for dm repeat copy)")
+    g.add_argument("--min-repeats", type=int, default=None,
+                   help="repeat copy, dm repeat copy: fewest copies asked (None: 1)")
+    g.add_argument("--max-repeats", type=int, default=None,
+                   help="repeat copy, dm repeat copy: most copies asked (None: 10, or 2 for dm repeat copy)")
+    g.add_argument("--norm-max", type=float, default=None,
+                   help="dm repeat copy: the number of copies is fed divided by this (None: 10)")
     g.add_argument("--item-length", type=int, default=None, help="associative recall: vectors per item (None: 3)")
     g.add_argument("--min-items", type=int, default=None, help="associative recall: fewest items (None: 2)")
     g.add_argument("--max-items", type=int, default=None, help="associative recall: most items (None: 6)")
@@ -89,14 +105,19 @@ def build_parser():
     g.add_argument("--forget-bias", type=float, default=1.0,
                    help="RMC: the constant forget-gate bias; LSTM: the forget gate's starting bias")
     g.add_argument("--input-bias", type=float, default=0.0, help="RMC: input-gate bias")
-    g.add_argument("--hidden-size", type=int, default=64, help="LSTM / Relational RNN / NTM controller: hidden units")
-    g.add_argument("--memory-size", type=int, default=128, help="NTM: memory locations N")
-    g.add_argument("--word-size", type=int, default=20, help="NTM: numbers per location W")
-    g.add_argument("--num-reads", type=int, default=1, help="NTM: read heads")
-    g.add_argument("--num-writes", type=int, default=1, help="NTM: write heads")
+    g.add_argument("--hidden-size", type=int, default=64,
+                   help="LSTM / Relational RNN / NTM and DNC controller: hidden units")
+    g.add_argument("--memory-size", type=int, default=None,
+                   help="NTM, DNC: memory locations N (None: 128 for the NTM, 16 for the DNC)")
+    g.add_argument("--word-size", type=int, default=None,
+                   help="NTM, DNC: numbers per location W (None: 20 for the NTM, 16 for the DNC)")
+    g.add_argument("--num-reads", type=int, default=None,
+                   help="NTM, DNC: read heads (None: 1 for the NTM, 4 for the DNC)")
+    g.add_argument("--num-writes", type=int, default=None, help="NTM, DNC: write heads (None: 1)")
     g.add_argument("--shift-range", type=int, default=1, help="NTM: shifts a head can make (1: -1, 0, +1)")
     g.add_argument("--clip-value", type=float, default=20.0,
-                   help="NTM: bound on the heads' parameters and the output (0: none)")
+                   help="NTM: bound on the heads' parameters and the output; DNC: on the controller's "
+                        "output and state and on the output (0: none)")
     g.add_argument("--head-hidden", type=int, default=128, help="readout head of the classifier tasks (Nth farthest): hidden units")
     g.add_argument("--dtype", choices=["float32", "float64"], default="float32", help="number type")
     g = tr.add_argument_group("training")
@@ -134,6 +155,11 @@ def build_parser():
     return parser
 
 
+#: The memory options' defaults per model: the NTM's as before, the DNC's deepmind/dnc's train.py's.
+MEMORY_DEFAULTS = {"ntm": dict(memory_size=128, word_size=20, num_reads=1, num_writes=1),
+                   "dnc": dict(memory_size=16, word_size=16, num_reads=4, num_writes=1)}
+
+
 def model_config(args):
     sizes = {}
     if args.model in ("rmc", "relational-rnn"):
@@ -146,10 +172,12 @@ def model_config(args):
         sizes["hidden_size"] = args.hidden_size
     if args.model == "lstm":
         sizes["forget_bias"] = args.forget_bias
+    if args.model in MEMORY_DEFAULTS:
+        for name, default in MEMORY_DEFAULTS[args.model].items():
+            sizes[name] = default if getattr(args, name) is None else getattr(args, name)
+        sizes.update(hidden_size=args.hidden_size, clip_value=args.clip_value)
     if args.model == "ntm":
-        sizes.update(memory_size=args.memory_size, word_size=args.word_size, num_reads=args.num_reads,
-                     num_writes=args.num_writes, hidden_size=args.hidden_size, shift_range=args.shift_range,
-                     clip_value=args.clip_value)
+        sizes["shift_range"] = args.shift_range
     return {"kind": args.model, "sizes": sizes, "head_hidden": args.head_hidden, "dtype": args.dtype}
 
 
@@ -159,6 +187,8 @@ TASK_OPTIONS = {   # the per-step tasks' arguments, by command-line option
                     "min_repeats": "min_repeats", "max_repeats": "max_repeats"},
     "associative-recall": {"bits": "num_bits", "item_length": "item_length", "min_items": "min_items",
                            "max_items": "max_items"},
+    "dm-repeat-copy": {"bits": "num_bits", "min_length": "min_length", "max_length": "max_length",
+                       "min_repeats": "min_repeats", "max_repeats": "max_repeats", "norm_max": "norm_max"},
 }
 
 
@@ -278,7 +308,7 @@ def run_train(args, argv):
 def run_evaluate(args):
     model, task, meta = load_trained(args.checkpoint)
     if args.lengths and not getattr(task, "per_step", False):
-        sys.exit("--lengths applies to per-step tasks (copy, repeat copy, associative recall)")
+        sys.exit("--lengths applies to per-step tasks (copy, repeat copy, associative recall, dm repeat copy)")
     size = args.eval_size or meta["settings"]["eval_size"]
     x, labels = task.test_set(size, seed=TEST_SET_SEED)
     metrics = evaluate_metrics(model, x, labels)
