@@ -1,18 +1,22 @@
-"""What a forward pass of the RMC or the NTM did, step by step, for plots and widgets.
+"""What a forward pass of the RMC, the NTM or the DNC did, step by step, for plots and widgets.
 
 `record(core, x)` runs the core and gathers, from the cache that the
 backward pass needs anyway, for the RMC the attention weights of every step,
 block and head, the gates and the memory (a Trace); for the NTM every head's
 weightings and addressing stages, its parameters (key, strength, gate,
 shifts, sharpening), the erase and add vectors, the reads and the memory (an
-NTMTrace). `forward` itself stores nothing extra, so training pays nothing
-for this.
+NTMTrace); for the DNC its state at every step (memory, usage, links,
+precedence, weightings) and what each step computed on the way (allocation,
+content and forward/backward weights, read modes, gates, erase and write
+vectors; a DNCTrace). `forward` itself stores nothing extra, so training
+pays nothing for this.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
 
+from .cores.dnc import DNC
 from .cores.ntm import NTM
 from .nn.addressing import shift_offsets
 
@@ -143,11 +147,108 @@ def ntm_trace_from_cache(cache, x):
                     x=np.asarray(x))
 
 
+@dataclass
+class DNCTrace:
+    """Arrays recorded from one unroll of a DNC over T steps: N locations of
+    W numbers, R read heads, V write heads (deepmind's names in brackets).
+
+    The state, [T+1, ...]: index 0 the initial state, t+1 after step t.
+      memory:        [T+1, B, N, W]
+      usage:         [T+1, B, N]        u_t (access_state/usage)
+      link:          [T+1, B, V, N, N]  L_t[i, j]: i was written right after j
+      precedence:    [T+1, B, V, N]     p_t
+      write_weights: [T+1, B, V, N]     w^w_t
+      read_weights:  [T+1, B, R, N]     w^r_t
+      reads:         [T+1, B, R, W]     r_t (access_output)
+    What step t computed on the way, [T, ...]:
+      allocation_weights:    [T, B, V, N]     a_t, before the gates
+      write_content_weights: [T, B, V, N]     c^w_t, looked up in memory[t] (before the write)
+      read_content_weights:  [T, B, R, N]     c^r_t, looked up in memory[t+1] (after it)
+      forward_weights, backward_weights: [T, B, R, V, N]  L_t w^r_{t-1} and L_t^T w^r_{t-1}
+      read_modes:     [T, B, R, 1 + 2V]  pi_t in deepmind's order: backward x V, forward x V, content
+      free_gate:      [T, B, R];  allocation_gate, write_gate: [T, B, V]
+      erase_vectors, write_vectors: [T, B, V, W]
+      write_keys [T, B, V, W], write_strengths [T, B, V], read_keys [T, B, R, W],
+      read_strengths [T, B, R]: the strengths after softplus, as the lookups use them
+    x: [B, T, D]  the input sequence
+    """
+
+    memory: np.ndarray
+    usage: np.ndarray
+    link: np.ndarray
+    precedence: np.ndarray
+    write_weights: np.ndarray
+    read_weights: np.ndarray
+    reads: np.ndarray
+    allocation_weights: np.ndarray
+    write_content_weights: np.ndarray
+    read_content_weights: np.ndarray
+    forward_weights: np.ndarray
+    backward_weights: np.ndarray
+    read_modes: np.ndarray
+    free_gate: np.ndarray
+    allocation_gate: np.ndarray
+    write_gate: np.ndarray
+    erase_vectors: np.ndarray
+    write_vectors: np.ndarray
+    write_keys: np.ndarray
+    write_strengths: np.ndarray
+    read_keys: np.ndarray
+    read_strengths: np.ndarray
+    x: np.ndarray
+
+    @property
+    def num_steps(self):
+        return self.memory.shape[0] - 1
+
+    def mode_labels(self):
+        """Names of the 1 + 2V read modes, in the order of read_modes' last axis."""
+        V = self.write_weights.shape[2]
+        return [f"backward {v}" for v in range(V)] + [f"forward {v}" for v in range(V)] + ["content"]
+
+
+def _lookup(cosine_cache):
+    """(weights, strengths after softplus) from a cosine_weights_forward cache,
+    which ends with (..., beta, weights)."""
+    return cosine_cache[-1], cosine_cache[-2]
+
+
+def dnc_trace_from_cache(cache, x):
+    """Build a DNCTrace from the cache returned by DNC.forward."""
+    steps, states = cache["steps"], cache["states"]
+
+    def state(field):
+        return np.stack([getattr(s, field) for s in states])
+
+    def per_step(get):
+        return np.stack([get(step) for step in steps])
+
+    iface = {name: np.stack([step["interface"][name] for step in steps]) for name in steps[0]["interface"]}
+    write_lookups = [_lookup(step["write_content"]) for step in steps]
+    read_lookups = [_lookup(step["read_content"]) for step in steps]
+    return DNCTrace(
+        memory=state("memory"), usage=state("usage"), link=state("link"), precedence=state("precedence"),
+        write_weights=state("write_weights"), read_weights=state("read_weights"), reads=state("reads"),
+        allocation_weights=per_step(lambda step: step["allocation_weights"]),
+        write_content_weights=np.stack([w for w, _ in write_lookups]),
+        read_content_weights=np.stack([w for w, _ in read_lookups]),
+        forward_weights=per_step(lambda step: step["forward_weights"]),
+        backward_weights=per_step(lambda step: step["backward_weights"]),
+        read_modes=iface["read_mode"], free_gate=iface["free_gate"], allocation_gate=iface["allocation_gate"],
+        write_gate=iface["write_gate"], erase_vectors=iface["erase_vectors"], write_vectors=iface["write_vectors"],
+        write_keys=iface["write_keys"], write_strengths=np.stack([beta for _, beta in write_lookups]),
+        read_keys=iface["read_keys"], read_strengths=np.stack([beta for _, beta in read_lookups]),
+        x=np.asarray(x))
+
+
 def record(core, x, memory0=None):
     """Run core.forward(x, memory0) and return (outputs, final state, trace):
-    an NTMTrace for an NTM (memory0 is then its initial NTMState), a Trace
-    for a RelationalMemory."""
+    an NTMTrace for an NTM (memory0 is then its initial NTMState), a
+    DNCTrace for a DNC (memory0 its initial DNCState), a Trace for a
+    RelationalMemory."""
     outputs, final_state, cache = core.forward(x, memory0)
     if isinstance(core, NTM):
         return outputs, final_state, ntm_trace_from_cache(cache, x)
+    if isinstance(core, DNC):
+        return outputs, final_state, dnc_trace_from_cache(cache, x)
     return outputs, final_state, trace_from_cache(cache, x)
