@@ -62,8 +62,9 @@ class DMRepeatCopy:
 
     The defaults are those deepmind's train.py trains with (num_bits 4,
     lengths 1-2, 1-2 copies; norm_max 10, the class's own); deepmind's class
-    alone defaults to num_bits 6, lengths 1-1, 1-2 copies. deepmind's
-    generator also accepts 0 as a length or count; here both start at 1.
+    alone defaults to num_bits 6, lengths 1-1, 1-2 copies. deepmind's class
+    checks none of its arguments; here lengths and counts start at 1 and
+    bad values raise ValueError.
     """
 
     per_step = True

@@ -1,5 +1,6 @@
-"""What the algorithmic tasks share: targets with a mask of answer steps, and
-how a batch of sequences of different lengths is padded.
+"""What the algorithmic tasks share: targets with a mask of answer steps, how
+a batch of sequences of different lengths is padded, and the checks of the
+sizes and the given sequences an `encode` takes.
 
 Every sequence of a batch is padded at its end to the longest one: its input
 is zero and its mask 0 after its own last step. A recurrent model reads left
