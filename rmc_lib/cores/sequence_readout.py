@@ -140,8 +140,8 @@ def build_tagger(kind, input_size, num_outputs, rng, dtype=np.float32, **sizes):
     repeat-copy logits itself, as y_t); the other cores get a linear readout."""
     if kind in ("ntm", "dnc"):
         if sizes.get("output_size", num_outputs) != num_outputs:
-            raise ValueError(f"{'an NTM' if kind == 'ntm' else 'a DNC'} tagger's output_size is num_outputs={num_outputs}, "
-                             f"got {sizes['output_size']}")
+            name = "an NTM" if kind == "ntm" else "a DNC"
+            raise ValueError(f"{name} tagger's output_size is num_outputs={num_outputs}, got {sizes['output_size']}")
         core = build_core(kind, input_size, rng, dtype, **dict(sizes, output_size=num_outputs))
         return SequenceTagger(core, num_outputs, rng=rng, readout=False)
     return SequenceTagger(build_core(kind, input_size, rng, dtype, **sizes), num_outputs, rng=rng)
