@@ -12,10 +12,13 @@ The recipe is a curriculum over n, in two stages:
   stage 2  every n, starting from stage 1's parameters (--init-from), with
            a fresh Adam, for 20 minutes.
 
-The RMC (4 slots, head size 16, 2 heads, 1 block; 27,396 parameters) and the
-LSTM (64 hidden units; 29,572 parameters) get exactly the same recipe: batch
-64, Adam 1e-3, global-norm clip 1.0, the readout head Linear(128)-ReLU-Linear(4)
-on the last output. Three seeds each.
+The RMC (4 slots, head size 16, 2 heads, 1 block; 27,396 parameters), the
+LSTM (64 hidden units; 29,572 parameters) and the DNC (deepmind's, with a
+Sonnet LSTM of 32 units, memory 16 x 16, 4 read heads and 1 write head as
+deepmind's train.py has them, its clip of 20; 26,763 parameters) get exactly
+the same recipe: batch 64, Adam 1e-3, global-norm clip 1.0, the readout head
+Linear(128)-ReLU-Linear(4) on the last output. Three seeds each; `--model
+dnc` runs one model's chains only (the DNC's were added after the others).
 
 The folder also keeps three earlier RMC runs trained on every n from the
 start (no curriculum), which stayed on the plateau; they are redone with
@@ -46,6 +49,8 @@ TASK = ["--task", "nth-farthest", "--objects", "4", "--features", "4"]
 MODELS = {
     "rmc": ["--model", "rmc", "--mem-slots", "4", "--head-size", "16", "--num-heads", "2", "--num-blocks", "1"],
     "lstm": ["--model", "lstm", "--hidden-size", "64"],
+    "dnc": ["--model", "dnc", "--hidden-size", "32", "--memory-size", "16", "--word-size", "16",
+            "--num-reads", "4", "--num-writes", "1", "--clip-value", "20"],
 }
 TRAINING = ["--batch-size", "64", "--lr", "1e-3", "--clip", "1.0", "--eval-every", "1000",
             "--eval-size", "2000", "--quiet"]
@@ -96,10 +101,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dry-run", action="store_true", help="print the commands, run nothing")
     parser.add_argument("--parallel", type=int, default=2, help="runs at a time (one per core)")
+    parser.add_argument("--model", choices=sorted(MODELS), action="append",
+                        help="only this model's curriculum runs (may be repeated; default: all)")
     parser.add_argument("--from-scratch", action="store_true",
                         help="also redo the runs without a curriculum (about 50 more minutes)")
     args = parser.parse_args()
-    chains = [curriculum(model, seed) for seed in SEEDS for model in MODELS]
+    chains = [curriculum(model, seed) for seed in SEEDS for model in (args.model or MODELS)]
     if args.from_scratch:
         chains += [from_scratch(folder) for folder in FROM_SCRATCH]
     if args.dry_run:
