@@ -16,11 +16,11 @@ lowest held-out loss kept as best.npz). The tasks are the NTM paper's:
       copies fed as n / 10 on its own channel), then an end marker;
   associative recall: items of 3 vectors of 6 bits, 2-6 items per list.
 
-Each run has a budget of 20 minutes of training (or 40,000 sequences for
-repeat copy, 60,000 for associative recall, if that comes first), so that
-each task gets about an hour of training in all. The budget is a time, so
-a busy machine gets through fewer sequences: history.csv says how many each
-run saw.
+Each run has a budget of training sequences, 20,000 for repeat copy and
+32,000 for associative recall, about 20 minutes each on a 2-core machine
+running two runs at a time, so that each task gets about an hour of
+training in all (with a cap of 25 minutes per run, for a slower machine;
+history.csv says how many sequences each run saw).
 
 After each run, its best checkpoint is evaluated on the training
 distribution and beyond it (repeat copy at lengths 12, 15 and 20 with 1-10
@@ -39,16 +39,16 @@ from make_ntm_copy import MODEL, TRAINING, train_and_evaluate
 
 OUT = os.path.join("data", "ntm_tasks")   # relative to the project folder, where the runs start
 SEEDS = (0, 1, 2)
-MINUTES = 20
+MINUTES = 25
 TASKS = {
     "repeat-copy": dict(
         args=["--task", "repeat-copy", "--bits", "8", "--min-length", "1", "--max-length", "10",
               "--min-repeats", "1", "--max-repeats", "10"],
-        steps=40_000, beyond="12,15,20"),
+        steps=20_000, beyond="12,15,20"),
     "associative-recall": dict(
         args=["--task", "associative-recall", "--bits", "6", "--item-length", "3", "--min-items", "2",
               "--max-items", "6"],
-        steps=60_000, beyond="8,10,12"),
+        steps=32_000, beyond="8,10,12"),
 }
 
 
