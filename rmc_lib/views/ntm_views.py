@@ -15,6 +15,7 @@ from .common import check_index
 
 WIDE = 9.4
 WRITE_COLOUR, READ_COLOUR = "tab:red", "tab:blue"
+STYLES = ["-", "--", ":"]          # line styles, so that models whose means coincide stay apart
 
 
 def _location_labels(N, every=1):
@@ -234,7 +235,9 @@ def errors_by_length(tables, ax=None, title=None, colours=None):
 
     tables: model label -> a list (one per seed) of {length: wrong bits};
     a thin line per seed, a thick one for the mean over seeds. The y axis is
-    symmetric-log, so that 0 (a perfect copy) is on it. Returns the axes.
+    symmetric-log, so that 0 (a perfect copy) is on it; the models' mean
+    lines are solid, dashed, dotted in turn, so that two that coincide are
+    both seen. Returns the axes.
     """
     if not tables:
         raise ValueError("tables must hold at least one model, got none")
@@ -249,7 +252,7 @@ def errors_by_length(tables, ax=None, title=None, colours=None):
         values = np.array([[seed[n] for n in lengths] for seed in seeds])
         for row in values:
             ax.plot(lengths, row, color=colour, lw=0.8, alpha=0.5, marker="o", ms=3)
-        ax.plot(lengths, values.mean(axis=0), color=colour, lw=2.6, marker="o",
+        ax.plot(lengths, values.mean(axis=0), color=colour, lw=2.6, marker="o", ls=STYLES[index % len(STYLES)],
                 label=f"{label} (mean of {len(seeds)} seeds)")
     ax.set_yscale("symlog", linthresh=0.1)
     ax.set_xlabel("sequence length (trained on 1-20)")
