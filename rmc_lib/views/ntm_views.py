@@ -207,13 +207,18 @@ def copy_over_time(trace, probabilities, mask, example=0, locations=None, title=
     read = trace.read.weights[1:, example, 0]
     N = write.shape[1]
     rows = visited_locations([write, read]) if locations is None else np.asarray(locations)
+    band = max(len(rows), 8)
+    # the bit panels keep at least a fifth of a location panel's height, so that a wide band
+    # of locations does not squash them
     fig, axes = plt.subplots(4, 1, figsize=(WIDE, 7.8), layout="constrained", sharex=True,
-                             height_ratios=[D, probabilities.shape[2], max(len(rows), 8), max(len(rows), 8)])
+                             height_ratios=[max(D, band / 5), max(probabilities.shape[2], band / 5), band, band])
     axes[0].imshow(x[example].T, cmap="Greys", vmin=0, vmax=1, aspect="auto", interpolation="nearest")
+    axes[0].set_yticks([0, D - 1])
     axes[0].set_ylabel("input\nchannel")
     axes[0].set_title("input: the bits, then the delimiter (last channel)", fontsize=10)
     shown_output = probabilities[example] * mask[example][:, None]
     axes[1].imshow(shown_output.T, cmap="Greys", vmin=0, vmax=1, aspect="auto", interpolation="nearest")
+    axes[1].set_yticks([0, probabilities.shape[2] - 1])
     axes[1].set_ylabel("output\nbit")
     axes[1].set_title("output: the probability of each bit on the answer steps", fontsize=10)
     every = max(1, len(rows) // 8)
