@@ -11,53 +11,12 @@ It returns True or False.
     check_memory_size(fn)       a trained core with another memory size (the memory is state)
 """
 
-import contextlib
-import io
-
 import numpy as np
 
 from ..nn.addressing import COSINE_EPS, content_weights_forward, shift_forward, shift_offsets
 from ..nn.attention import softmax
 from ..nn.memory_access import write_forward
 from ._cases import run_with_mistakes
-
-
-def _holds_nan_or_inf(got, shape):
-    """True if got is an array of the expected shape with a NaN or an inf in it."""
-    try:
-        got = np.asarray(got, dtype=np.float64)
-    except (TypeError, ValueError):
-        return False
-    return got.shape == shape and not np.all(np.isfinite(got))
-
-
-def _run(name, cases, **tolerances):
-    """run_with_mistakes over (description, learner_call, expected, mistakes,
-    non_finite), where non_finite (or None) is the mistake that gives NaN or
-    inf on that case. run_cases reports a NaN answer before it compares, so
-    the mistakes it names are never NaN ones: its line is caught here and
-    finished with the NaN mistake when the learner's answer is NaN or inf."""
-    last = {}          # the case run last and the learner's answer on it
-
-    def recorded(description, call):
-        def run():
-            last.clear()
-            last["got"] = call()
-            last["description"] = description
-            return last["got"]
-        return run
-
-    plain = [(d, recorded(d, call), expected, mistakes) for d, call, expected, mistakes, _ in cases]
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
-        passed = run_with_mistakes(name, plain, **tolerances)
-    line = printed.getvalue().rstrip("\n")
-    for description, _, expected, _, non_finite in cases:
-        if (not passed and non_finite and last.get("description") == description
-                and _holds_nan_or_inf(last["got"], expected.shape)):
-            line += f"; it looks like {non_finite}"
-    print(line)
-    return passed
 
 
 # ----------------------------------------------------------------------------
@@ -123,7 +82,7 @@ def check_shift(fn):
     ]
     cases = [(d, lambda w=w, s=s: fn(w.copy(), s.copy()), shift_forward(w, s)[0], _shift_mistakes(w, s), None)
              for d, w, s in settings]
-    return _run("check_shift", cases)
+    return run_with_mistakes("check_shift", cases)
 
 
 # ----------------------------------------------------------------------------
@@ -188,7 +147,7 @@ def check_content_weights(fn):
               _content_mistakes(m, k, b), non_finite) for d, m, k, b, non_finite in settings]
     # another eps moves the weights by about beta * eps / (|k| |M_i|): by at
     # most 3e-7 here for any eps from 1e-12 to 1e-6; each mistake by 0.08 or more
-    return _run("check_content_weights", cases, rtol=1e-5, atol=1e-5)
+    return run_with_mistakes("check_content_weights", cases, rtol=1e-5, atol=1e-5)
 
 
 # ----------------------------------------------------------------------------
@@ -254,7 +213,7 @@ def check_write(fn):
     ]
     cases = [(d, lambda m=m, w=w, e=e, a=a: fn(m.copy(), w.copy(), e.copy(), a.copy()),
               write_forward(m, w, e, a)[0], _write_mistakes(m, w, e, a), None) for d, m, w, e, a in settings]
-    return _run("check_write", cases)
+    return run_with_mistakes("check_write", cases)
 
 
 # ----------------------------------------------------------------------------
