@@ -20,5 +20,6 @@ recorded forward pass, rmc_lib.trace). Shared pieces first, then one module
   answer_views        lessons 06-07: a model's answer to a problem, the task explorer
   explore_views       lesson 07: memory and gates, the memory and gates explorer
   ntm_explorer        lesson 08: a trained NTM copying a typed word, step by step, and its explorer
+  dnc_views           lesson 09: allocation as sorting, the link matrix, a run over time, one step, the DNC explorer
   backward_views      appendix A1: the chart of every backward pass checked
 """
