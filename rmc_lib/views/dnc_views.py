@@ -21,7 +21,7 @@ from .figure_view import FigureView
 WIDE = 9.4
 #: fits a ~960 px output area inline (100 dpi) and in a FigureView (90 dpi)
 STEP_FIGSIZE = (9.4, 5.6)
-USAGE_COLOUR, ALLOCATION_COLOUR, WRITE_COLOUR, READ_COLOUR = "tab:gray", "tab:green", "tab:red", "tab:blue"
+USAGE_COLOUR, ALLOCATION_COLOUR, WRITE_COLOUR = "tab:gray", "tab:green", "tab:red"
 MODE_COLOURS = {"backward": "tab:purple", "forward": "tab:orange", "content": "tab:cyan"}
 
 
@@ -56,7 +56,9 @@ def allocation_view(usage, title=None):
     axes[1].bar(range(N), sorted_usage, color=USAGE_COLOUR, width=0.8, label="usage, sorted")
     axes[1].plot(range(N), before, color="black", marker="o", ms=4, label="product of the usages before")
     axes[1].set(xlim=(-0.5, N - 0.5), ylim=(0, 1.05), xlabel="location, least used first")
-    axes[1].set_xticks(range(N), [str(i) for i in order] if N <= 16 else [""] * N)
+    # the sorted order is irregular: every location named, upright while they fit, else turned
+    axes[1].set_xticks(range(N), [str(i) for i in order] if N <= 20 else [""] * N, rotation=0 if N <= 10 else 90,
+                       fontsize=10 if N <= 16 else 9)
     axes[1].set_title("sorted by usage", fontsize=10)
     axes[1].set(ylim=(0, 1.45), yticks=np.linspace(0, 1, 6))          # room above 1 for the legend
     axes[1].legend(loc="upper right", fontsize=9)
@@ -128,7 +130,7 @@ def usage_and_weights_over_time(trace, example=0, title=None):
             ("write weighting $w^w_t$ (head 0)", trace.write_weights[1:, example, 0], "Reds")]
     maps += [(f"read weighting $w^r_t$ (head {r})", trace.read_weights[1:, example, r], "Blues") for r in range(R)]
     fig, axes = plt.subplots(len(maps) + R, 1, figsize=(WIDE, 1.0 + 1.3 * (len(maps) + R)), layout="constrained",
-                             sharex=True, height_ratios=[max(N, 3)] * len(maps) + [3] * R)
+                             sharex=True, height_ratios=[min(max(N, 3), 12)] * len(maps) + [3] * R)
     every = max(1, N // 4)
     for ax, (name, values, cmap) in zip(axes, maps):
         image = ax.imshow(values.T, cmap=cmap, vmin=0, vmax=1, aspect="auto", interpolation="nearest")
@@ -206,13 +208,14 @@ def dnc_step_view(trace, step, example=0, fig=None):
                              interpolation="nearest")
     memory_ax.set(xlabel="position in the word", ylabel="location")
     memory_ax.set_title("memory $M_t$", loc="right")
-    memory_ax.set_xticks(range(W))
+    memory_ax.set_xticks(range(0, W, max(1, W // 8)))
+    memory_ax.set_yticks(range(0, N, max(1, N // 8)))
     fig.colorbar(image, ax=memory_ax, pad=0.01)
     _grouped_bars(usage_ax, values["usage"], [USAGE_COLOUR])
     usage_ax.set(xlabel="location", title="usage $u_t$")
     _grouped_bars(write_ax, values["write"], [ALLOCATION_COLOUR, WRITE_COLOUR], legend=["allocation", "write"])
     write_ax.set(xlabel="location", title="allocation $a_t$, write $w^w_t$")
-    _grouped_bars(read_ax, values["read"], [READ_COLOUR if r == 0 else "tab:cyan" for r in range(R)],
+    _grouped_bars(read_ax, values["read"], plt.cm.Blues(np.linspace(0.9, 0.45, R)),       # darkest: head 0
                   legend=[f"head {r}" for r in range(R)])
     read_ax.set(xlabel="location", title="read weightings $w^r_t$")
     labels = trace.mode_labels()

@@ -173,3 +173,15 @@ def test_widget_shows_the_static_view_and_redraws_on_the_sliders(trace):
     assert fits(explorer.figure, dpi=90, widget=True) == []
     with pytest.raises(ValueError, match="step must be an integer"):
         dv.DNCExplorer(trace, step=T)
+
+
+def test_a_bigger_dnc_fits_too():
+    """16 locations, 4 read heads, 2 write heads (five read modes): ticks thinned, legends inside their panels."""
+    rng = np.random.default_rng(0)
+    core = DNC(memory_size=16, word_size=8, num_reads=4, num_writes=2, hidden_size=8, output_size=3, input_size=4,
+               rng=rng)
+    _, _, big = record(core, rng.normal(size=(1, 12, 4)))
+    assert fits(dv.allocation_view(big.usage[4, 0])[0].figure) == []
+    assert fits(dv.link_view(big.link[4, 0, 1], big.precedence[4, 0, 1])[1].figure) == []
+    assert fits(dv.usage_and_weights_over_time(big)[0].figure) == []
+    assert fits(dv.dnc_step_view(big, 11)[0].figure) == []
