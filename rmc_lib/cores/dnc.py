@@ -26,8 +26,8 @@ from typing import NamedTuple
 import numpy as np
 
 from ..nn.attention import softmax, softmax_backward
-from ..nn.checks import check_array, check_float_dtype, check_generator, check_positive_int, check_sequence
-from ..nn.checks import check_shape
+from ..nn.checks import check_float_dtype, check_generator, check_positive_int, check_sequence
+from ..nn.checks import check_shape, check_state
 from ..nn.dnc_addressing import (cosine_weights_backward, cosine_weights_forward, erase_and_write_backward,
                                  erase_and_write_forward, usage_backward, usage_forward,
                                  write_allocation_weights_backward, write_allocation_weights_forward,
@@ -36,7 +36,7 @@ from ..nn.dnc_linkage import (directional_read_weights_backward, directional_rea
                               link_backward, link_forward, precedence_backward, precedence_forward,
                               read_weights_backward, read_weights_forward)
 from ..nn.init import truncated_normal
-from ..nn.layers import linear_backward, linear_forward, sigmoid
+from ..nn.layers import clip_backward, clip_forward, linear_backward, linear_forward, sigmoid
 from ..nn.memory_access import read_backward, read_forward
 from .sonnet_lstm import SonnetLSTM
 
@@ -63,17 +63,6 @@ SONNET_STATE = DNCState(
 #: The interface linears in the order MemoryAccess._read_inputs creates them.
 INTERFACE = ("write_vectors", "erase_vectors", "free_gate", "allocation_gate", "write_gate", "read_mode",
              "write_keys", "write_strengths", "read_keys", "read_strengths")
-
-
-def _clip_forward(x, value):
-    if not value:
-        return x, None
-    inside = np.abs(x) <= value              # tf.clip_by_value passes the gradient at the bounds
-    return np.clip(x, -value, value), inside
-
-
-def _clip_backward(dout, inside):
-    return dout if inside is None else dout * inside
 
 
 class DNC:
@@ -155,15 +144,7 @@ class DNC:
         return DNCState(*(np.zeros(shape, self.dtype) for shape in self.state_shapes(B)))
 
     def _check_state(self, state, batch_size, name="state0"):
-        if not isinstance(state, tuple) or len(state) != len(DNCState._fields):
-            raise ValueError(f"{name} must be a DNCState ({', '.join(DNCState._fields)}), got {type(state).__name__}")
-        checked = []
-        for field, value, shape in zip(DNCState._fields, state, self.state_shapes(batch_size)):
-            value = check_array(f"{name}.{field}", value, finite=True)
-            if value.shape != shape:
-                raise ValueError(f"{name}.{field} must have shape {list(shape)}, got {list(value.shape)}")
-            checked.append(value.astype(self.dtype, copy=False))
-        return DNCState(*checked)
+        return check_state(name, state, self.state_shapes(batch_size), self.dtype)
 
     # ------------------------------------------------------------------
     # Forward
@@ -206,8 +187,8 @@ class DNC:
         p = self.params
         controller_in = np.concatenate([x_t, state.reads.reshape(B, -1)], axis=1)
         h, (_, c), controller_cache = self.controller.step(controller_in, (state.h, state.c))
-        h, h_inside = _clip_forward(h, self.clip_value)
-        c, c_inside = _clip_forward(c, self.clip_value)
+        h, h_inside = clip_forward(h, self.clip_value)
+        c, c_inside = clip_forward(c, self.clip_value)
         iface, iface_caches = self._interface(h)
         usage, usage_cache = usage_forward(state.usage, state.write_weights, iface["free_gate"], state.read_weights)
         write_content, write_content_cache = cosine_weights_forward(state.memory, iface["write_keys"],
@@ -228,7 +209,7 @@ class DNC:
         reads, read_cache = read_forward(memory, read_weights)
         y, output_cache = linear_forward(np.concatenate([h, reads.reshape(B, -1)], axis=1), p["output.W"],
                                          p["output.b"])
-        y, y_inside = _clip_forward(y, self.clip_value)
+        y, y_inside = clip_forward(y, self.clip_value)
         cache = {"controller": controller_cache, "clip": (h_inside, c_inside, y_inside), "interface": iface,
                  "interface_caches": iface_caches, "usage": usage_cache, "write_content": write_content_cache,
                  "allocation": allocation_cache, "allocation_weights": allocation,
@@ -263,7 +244,7 @@ class DNC:
         returns (dx_t [B, D], the gradient of the previous state as a DNCState)."""
         B, D, H, R, W = dy.shape[0], self.input_size, self.hidden_size, self.num_reads, self.word_size
         h_inside, c_inside, y_inside = cache["clip"]
-        d_joined, dW, db = linear_backward(_clip_backward(dy, y_inside), cache["output"])
+        d_joined, dW, db = linear_backward(clip_backward(dy, y_inside), cache["output"])
         grads["output.W"] += dW
         grads["output.b"] += db
         dh = d_state.h + d_joined[:, :H]
@@ -303,8 +284,8 @@ class DNC:
             d_state.usage + d_usage_alloc, cache["usage"], stop_gradient=self.stop_write_gradient)
         # the interface and the controller
         dh = dh + self._interface_backward(diface, iface, cache["interface_caches"], grads)
-        dh = _clip_backward(dh, h_inside)
-        dc = _clip_backward(d_state.c, c_inside)
+        dh = clip_backward(dh, h_inside)
+        dc = clip_backward(d_state.c, c_inside)
         controller_grads = {k: grads[f"controller.{k}"] for k in self.controller.params}
         d_in, dh_prev, dc_prev = self.controller.step_backward(dh, dc, cache["controller"], controller_grads)
         d_prev = DNCState(reads=d_in[:, D:].reshape(B, R, W), memory=d_prev_memory,

@@ -30,10 +30,10 @@ from typing import NamedTuple
 import numpy as np
 
 from ..nn.addressing import address_backward, address_forward
-from ..nn.checks import check_array, check_float_dtype, check_generator, check_positive_int, check_sequence
-from ..nn.checks import check_shape
+from ..nn.checks import check_float_dtype, check_generator, check_positive_int, check_sequence
+from ..nn.checks import check_shape, check_state
 from ..nn.init import truncated_normal
-from ..nn.layers import linear_backward, linear_forward
+from ..nn.layers import clip_backward, clip_forward, linear_backward, linear_forward
 from ..nn.memory_access import (head_parameters_backward, head_parameters_forward, head_width, read_backward,
                                 read_forward, write_backward, write_forward)
 from .lstm import LSTM
@@ -49,17 +49,6 @@ class NTMState(NamedTuple):
     read_weights: np.ndarray     # [B, num_reads, N]
     write_weights: np.ndarray    # [B, num_writes, N]
     reads: np.ndarray            # [B, num_reads, W]  the read vectors r
-
-
-def _clip_forward(x, value):
-    if not value:
-        return x, None
-    inside = np.abs(x) <= value
-    return np.clip(x, -value, value), inside
-
-
-def _clip_backward(dout, inside):
-    return dout if inside is None else dout * inside
 
 
 class NTM:
@@ -154,16 +143,7 @@ class NTM:
                         (B, self.num_reads, W))
 
     def _check_state(self, state, batch_size, name="state0"):
-        if not isinstance(state, tuple) or len(state) != len(NTMState._fields):
-            raise ValueError(f"{name} must be an NTMState (h, c, memory, read_weights, write_weights, reads), "
-                             f"got {type(state).__name__}")
-        checked = []
-        for field, value, shape in zip(NTMState._fields, state, self.state_shapes(batch_size)):
-            value = check_array(f"{name}.{field}", value, finite=True)
-            if value.shape != shape:
-                raise ValueError(f"{name}.{field} must have shape {list(shape)}, got {list(value.shape)}")
-            checked.append(value.astype(self.dtype, copy=False))
-        return NTMState(*checked)
+        return check_state(name, state, self.state_shapes(batch_size), self.dtype)
 
     # ------------------------------------------------------------------
     # Forward
@@ -171,13 +151,13 @@ class NTM:
 
     def _head_parameters(self, h, kind, heads, width, write):
         raw, linear_cache = linear_forward(h, self.params[f"{kind}.W"], self.params[f"{kind}.b"])
-        raw, inside = _clip_forward(raw.reshape(h.shape[0], heads, width), self.clip_value)
+        raw, inside = clip_forward(raw.reshape(h.shape[0], heads, width), self.clip_value)
         parts, parts_cache = head_parameters_forward(raw, self.word_size, self.num_shifts, write)
         return parts, (linear_cache, inside, parts_cache)
 
     def _head_parameters_backward(self, dparts, cache, kind, grads):
         linear_cache, inside, parts_cache = cache
-        draw = _clip_backward(head_parameters_backward(dparts, parts_cache), inside)
+        draw = clip_backward(head_parameters_backward(dparts, parts_cache), inside)
         dh, dW, db = linear_backward(draw.reshape(draw.shape[0], -1), linear_cache)
         grads[f"{kind}.W"] += dW
         grads[f"{kind}.b"] += db
@@ -207,7 +187,7 @@ class NTM:
         reads, read_cache = read_forward(memory, read_weights)
         y, output_cache = linear_forward(np.concatenate([h, reads.reshape(B, -1)], axis=1),
                                          p["output.W"], p["output.b"])
-        y, output_inside = _clip_forward(y, self.clip_value)
+        y, output_inside = clip_forward(y, self.clip_value)
         cache = {"controller": controller_cache, "write": write, "write_heads": write_heads,
                  "write_address": write_address, "write_memory": write_cache, "read": read,
                  "read_heads": read_heads, "read_address": read_address, "read_memory": read_cache,
@@ -243,7 +223,7 @@ class NTM:
         B, D = dy.shape[0], self.input_size
         H, R, W = self.hidden_size, self.num_reads, self.word_size
         output_cache, output_inside = cache["output"]
-        d_joined, dW, db = linear_backward(_clip_backward(dy, output_inside), output_cache)
+        d_joined, dW, db = linear_backward(clip_backward(dy, output_inside), output_cache)
         grads["output.W"] += dW
         grads["output.b"] += db
         dh = d_state.h + d_joined[:, :H]

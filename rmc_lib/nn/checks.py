@@ -75,3 +75,21 @@ def check_shape(name, x, expected):
     if x.shape != tuple(expected):
         raise ValueError(f"{name} must have shape {list(expected)}, got {list(x.shape)}")
     return x
+
+
+def check_state(name, state, shapes, dtype):
+    """A recurrent core's state, a NamedTuple: the same kind of tuple as
+    `shapes` (a NamedTuple of the expected shapes), each part a finite array
+    of its shape, cast to dtype. Returns it as that NamedTuple."""
+    kind = type(shapes)
+    if not isinstance(state, tuple) or len(state) != len(kind._fields):
+        article = "an" if kind.__name__[0] in "AEFHILMNORSX" else "a"      # an NTMState, a DNCState
+        raise ValueError(f"{name} must be {article} {kind.__name__} ({', '.join(kind._fields)}), "
+                         f"got {type(state).__name__}")
+    checked = []
+    for field, value, shape in zip(kind._fields, state, shapes):
+        value = check_array(f"{name}.{field}", value, finite=True)
+        if value.shape != tuple(shape):
+            raise ValueError(f"{name}.{field} must have shape {list(shape)}, got {list(value.shape)}")
+        checked.append(value.astype(dtype, copy=False))
+    return kind(*checked)

@@ -122,6 +122,20 @@ def tanh_backward(dout, cache):
     return dout * (1 - out ** 2)
 
 
+def clip_forward(x, value):
+    """Clip to [-value, value] (value 0 or None: no clipping), as
+    tf.clip_by_value; the cache marks where the gradient passes (inside the
+    bounds, the bounds included, as TensorFlow's gradient does)."""
+    if not value:
+        return x, None
+    inside = np.abs(x) <= value
+    return np.clip(x, -value, value), inside
+
+
+def clip_backward(dout, inside):
+    return dout if inside is None else dout * inside
+
+
 def sigmoid(x):
     """1 / (1 + exp(-x)), computed without overflow for any |x|.
 
