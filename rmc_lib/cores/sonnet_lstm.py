@@ -19,15 +19,17 @@ Initialisation as Sonnet's: a truncated normal with standard deviation
 
 import numpy as np
 
-from ..nn.checks import check_array, check_float_dtype, check_generator, check_positive_int, check_sequence
-from ..nn.checks import check_shape
+from ..nn.checks import check_float_dtype, check_generator, check_positive_int
 from ..nn.init import truncated_normal
 from ..nn.layers import sigmoid
+from .lstm import LSTM
 
 
-class SonnetLSTM:
+class SonnetLSTM(LSTM):
     """snt.LSTM(hidden_size, forget_bias=1.0). input_size D; params
-    'w_gates' [D + H, 4H] and 'b_gates' [4H]; state (h, c), each [B, H]."""
+    'w_gates' [D + H, 4H] and 'b_gates' [4H]; state (h, c), each [B, H].
+    Only the parameters and the step differ from rmc_lib's LSTM: the state,
+    the unroll (forward) and BPTT (backward) are LSTM's."""
 
     def __init__(self, hidden_size, *, input_size, rng, forget_bias=1.0, dtype=np.float64):
         self.hidden_size = check_positive_int("hidden_size", hidden_size)
@@ -39,30 +41,6 @@ class SonnetLSTM:
         self.params = {"w_gates": truncated_normal(rng, (n_in, 4 * H), 1 / np.sqrt(n_in), self.dtype),
                        "b_gates": np.zeros(4 * H, dtype=self.dtype)}
         self.output_size = H
-
-    def config(self):
-        return dict(hidden_size=self.hidden_size, input_size=self.input_size, forget_bias=self.forget_bias)
-
-    def num_params(self):
-        return sum(p.size for p in self.params.values())
-
-    def initial_state(self, batch_size):
-        """(h, c), both zeros [B, H], as Sonnet's initial_state."""
-        batch_size = check_positive_int("batch_size", batch_size)
-        zeros = np.zeros((batch_size, self.hidden_size), dtype=self.dtype)
-        return zeros, zeros.copy()
-
-    def _check_state(self, state, batch_size, name="state"):
-        if not isinstance(state, tuple) or len(state) != 2:
-            raise ValueError(f"{name} must be a pair (h, c), got {type(state).__name__}")
-        expected = (batch_size, self.hidden_size)
-        checked = []
-        for part, s in zip(("h", "c"), state):
-            s = check_array(f"{name} {part}", s, ndim=2, finite=True)
-            if s.shape != expected:
-                raise ValueError(f"{name} {part} must have shape {list(expected)}, got {list(s.shape)}")
-            checked.append(s.astype(self.dtype, copy=False))
-        return tuple(checked)
 
     def step(self, x_t, state):
         """One step. x_t: [B, D], state: (h, c). Returns (h_t, (h_t, c_t), cache)."""
@@ -93,33 +71,6 @@ class SonnetLSTM:
         djoined = dgates @ self.params["w_gates"].T
         D = self.input_size
         return djoined[:, :D], djoined[:, D:], dc * f
-
-    def forward(self, x, state0=None):
-        """x: [B, T, D] -> (outputs [B, T, H], final state (h, c), cache)."""
-        x = check_sequence(x, self.input_size, self.dtype)
-        B, T, _ = x.shape
-        state = self.initial_state(B) if state0 is None else self._check_state(state0, B, "state0")
-        outputs = np.empty((B, T, self.hidden_size), dtype=self.dtype)
-        caches = []
-        for t in range(T):
-            outputs[:, t], state, step_cache = self.step(x[:, t], state)
-            caches.append(step_cache)
-        return outputs, state, {"steps": caches, "x_shape": x.shape}
-
-    def backward(self, d_outputs, d_final_state, cache):
-        """BPTT. Returns (grads, dx [B, T, D], (dh0, dc0))."""
-        B, T, D = cache["x_shape"]
-        H = self.hidden_size
-        d_outputs = check_shape("d_outputs", d_outputs, (B, T, H))
-        grads = {name: np.zeros_like(value) for name, value in self.params.items()}
-        if d_final_state is None:
-            dh, dc = np.zeros((B, H), self.dtype), np.zeros((B, H), self.dtype)
-        else:
-            dh, dc = (s.copy() for s in self._check_state(d_final_state, B, "d_final_state"))
-        dx = np.empty((B, T, D), dtype=self.dtype)
-        for t in reversed(range(T)):
-            dx[:, t], dh, dc = self.step_backward(dh + d_outputs[:, t], dc, cache["steps"][t], grads)
-        return grads, dx, (dh, dc)
 
     # ------------------------------------------------------------------
     # Sonnet's names
