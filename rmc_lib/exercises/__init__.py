@@ -3,6 +3,7 @@
   overview (00), attention (01), gating (02), relational_memory (03),
   rmc_cell (04), training (05), tasks (06), explore (07),
   ntm (08),
+  dnc (09),
   backward_passes (appendix A1)
 
 Each check runs a learner's function on cases of its own, compares with
