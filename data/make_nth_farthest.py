@@ -20,6 +20,12 @@ the same recipe: batch 64, Adam 1e-3, global-norm clip 1.0, the readout head
 Linear(128)-ReLU-Linear(4) on the last output. Three seeds each; `--model
 dnc` runs one model's chains only (the DNC's were added after the others).
 
+The larger size (--size 6x8, into data/nth_farthest_6x8): 6 objects of 8
+features, the same models (only their input and the readout's 6 classes
+change) and the same recipe, one seed each, with shorter stages (stage 1 at
+most 10 minutes, stage 2 20 minutes), run one after the other with
+--parallel 1 (as far as an afternoon of background training carries).
+
 The folder also keeps three earlier RMC runs trained on every n from the
 start (no curriculum), which stayed on the plateau; they are redone with
 --from-scratch (each stops at the step the original reached):
@@ -46,6 +52,9 @@ OUT = os.path.join("data", "nth_farthest")        # relative to ROOT, where the 
 SEEDS = (0, 1, 2)
 STAGE1_MINUTES, STAGE1_STOP, STAGE2_MINUTES = 15, 0.9, 20
 TASK = ["--task", "nth-farthest", "--objects", "4", "--features", "4"]
+#: the larger size (--size 6x8): 6 objects of 8 features, one seed per model, shorter stages
+LARGER = dict(out=os.path.join("data", "nth_farthest_6x8"), seeds=(0,), stage1_minutes=10, stage2_minutes=20,
+              task=["--task", "nth-farthest", "--objects", "6", "--features", "8"])
 MODELS = {
     "rmc": ["--model", "rmc", "--mem-slots", "4", "--head-size", "16", "--num-heads", "2", "--num-blocks", "1"],
     "lstm": ["--model", "lstm", "--hidden-size", "64"],
@@ -61,17 +70,22 @@ FROM_SCRATCH = {   # folder -> (extra arguments, steps the original run reached)
 }
 
 
-def curriculum(model, seed):
+def curriculum(model, seed, out=OUT, task=TASK, stage1_minutes=STAGE1_MINUTES, stage2_minutes=STAGE2_MINUTES):
     """The two commands of one model and seed (stage 2 starts from stage 1)."""
-    first = os.path.join(OUT, "curriculum_stage1", f"{model}-seed{seed}")
-    second = os.path.join(OUT, "curriculum_stage2", f"{model}-seed{seed}")
-    base = ["python", "-m", "rmc_lib", "train", *TASK, *MODELS[model], *TRAINING, "--seed", str(seed)]
+    first = os.path.join(out, "curriculum_stage1", f"{model}-seed{seed}")
+    second = os.path.join(out, "curriculum_stage2", f"{model}-seed{seed}")
+    base = ["python", "-m", "rmc_lib", "train", *task, *MODELS[model], *TRAINING, "--seed", str(seed)]
     return [
-        (first, base + ["--n", "1", "--include-n", "--minutes", str(STAGE1_MINUTES),
+        (first, base + ["--n", "1", "--include-n", "--minutes", str(stage1_minutes),
                         "--stop-at", str(STAGE1_STOP), "--out", first]),
-        (second, base + ["--minutes", str(STAGE2_MINUTES),
+        (second, base + ["--minutes", str(stage2_minutes),
                          "--init-from", os.path.join(first, "checkpoint.npz"), "--out", second]),
     ]
+
+
+def larger(model, seed):
+    """The curriculum at the larger size, 6 objects x 8 features."""
+    return curriculum(model, seed, LARGER["out"], LARGER["task"], LARGER["stage1_minutes"], LARGER["stage2_minutes"])
 
 
 def from_scratch(folder):
@@ -105,8 +119,14 @@ def main():
                         help="only this model's curriculum runs (may be repeated; default: all)")
     parser.add_argument("--from-scratch", action="store_true",
                         help="also redo the runs without a curriculum (about 50 more minutes)")
+    parser.add_argument("--size", choices=["4x4", "6x8"], default="4x4",
+                        help="4x4: the runs above; 6x8: the larger size, seed 0 of each model "
+                             "(stage 1 at most 10 minutes, stage 2 20 minutes; about 90 minutes one at a time)")
     args = parser.parse_args()
-    chains = [curriculum(model, seed) for seed in SEEDS for model in (args.model or MODELS)]
+    if args.size == "6x8":
+        chains = [larger(model, seed) for seed in LARGER["seeds"] for model in (args.model or MODELS)]
+    else:
+        chains = [curriculum(model, seed) for seed in SEEDS for model in (args.model or MODELS)]
     if args.from_scratch:
         chains += [from_scratch(folder) for folder in FROM_SCRATCH]
     if args.dry_run:
