@@ -23,8 +23,9 @@ import numpy as np
 
 from ..train.checkpoints import history_columns
 
-MODEL_COLOURS = {"rmc": "tab:red", "lstm": "tab:blue", "relational-rnn": "tab:green", "ntm": "tab:purple"}
-MODEL_LABELS = {"rmc": "RMC", "lstm": "LSTM", "relational-rnn": "Relational RNN", "ntm": "NTM"}
+MODEL_COLOURS = {"rmc": "tab:red", "lstm": "tab:blue", "relational-rnn": "tab:green", "ntm": "tab:purple",
+                 "dnc": "tab:brown"}
+MODEL_LABELS = {"rmc": "RMC", "lstm": "LSTM", "relational-rnn": "Relational RNN", "ntm": "NTM", "dnc": "DNC"}
 AXIS_LABELS = {"examples": "training examples", "seconds": "seconds of training", "step": "training steps",
                "eval_accuracy": "held-out accuracy", "eval_loss": "held-out cross-entropy",
                "loss": "training cross-entropy", "train_accuracy": "training accuracy",
