@@ -7,7 +7,7 @@ import numpy as np
 
 from ..nn.checks import check_positive_int
 from .sequences import (SequenceTargets, check_range, check_repeats, check_sequences_and_lengths, draw_sizes,
-                        held_out_generator, random_bits)
+                        held_out_generator, random_bits, sample_repeat_copy)
 
 
 class Copy:
@@ -110,10 +110,7 @@ class RepeatCopy:
         num_bits + 1], mask [B, T]), padded to the longest. length, repeats:
         fix them for every sequence (default: drawn from the task's ranges).
         With return_details also lengths [B], repeats [B], sequences [B, L, num_bits]."""
-        lengths = draw_sizes(rng, batch_size, self.min_length, self.max_length, length)
-        counts = draw_sizes(rng, batch_size, self.min_repeats, self.max_repeats, repeats, name="repeats")
-        sequences = random_bits(rng, (batch_size, int(lengths.max()), self.num_bits))
-        return self.encode(sequences, lengths, counts, return_details)
+        return sample_repeat_copy(self, batch_size, rng, length, repeats, return_details)
 
     def encode(self, sequences, lengths, repeats, return_details=False):
         """The inputs and targets of given sequences [B, L, num_bits], lengths [B]

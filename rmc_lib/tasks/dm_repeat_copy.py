@@ -44,8 +44,8 @@ import numpy as np
 
 from ..nn.checks import check_positive_int
 from ..nn.losses import masked_sigmoid_cross_entropy_forward
-from .sequences import (SequenceTargets, check_range, check_repeats, check_sequences_and_lengths, draw_sizes,
-                        held_out_generator, random_bits)
+from .sequences import (SequenceTargets, check_range, check_repeats, check_sequences_and_lengths,
+                        held_out_generator, sample_repeat_copy)
 
 FLOAT32_EPS = float(np.finfo(np.float32).eps)   # what deepmind adds to a sequence's count of scored steps
 
@@ -96,10 +96,7 @@ class DMRepeatCopy:
         num_bits + 1], mask [B, T]), T = max of L (n + 1) + 3. length, repeats:
         the same for every sequence (default: drawn from the task's ranges).
         With return_details also lengths [B], repeats [B], sequences [B, L, num_bits]."""
-        lengths = draw_sizes(rng, batch_size, self.min_length, self.max_length, length)
-        counts = draw_sizes(rng, batch_size, self.min_repeats, self.max_repeats, repeats, name="repeats")
-        sequences = random_bits(rng, (batch_size, int(lengths.max()), self.num_bits))
-        return self.encode(sequences, lengths, counts, return_details)
+        return sample_repeat_copy(self, batch_size, rng, length, repeats, return_details)
 
     def encode(self, sequences, lengths, repeats, return_details=False):
         """The inputs and targets of given patterns [B, L, num_bits] (0/1) of

@@ -1,6 +1,7 @@
 """What the algorithmic tasks share: targets with a mask of answer steps, how
-a batch of sequences of different lengths is padded, and the checks of the
-sizes and the given sequences an `encode` takes.
+a batch of sequences of different lengths is padded, the checks of the
+sizes and the given sequences an `encode` takes, and the sampling the two
+repeat-copy tasks share.
 
 Every sequence of a batch is padded at its end to the longest one: its input
 is zero and its mask 0 after its own last step. A recurrent model reads left
@@ -91,6 +92,19 @@ def draw_sizes(rng, batch_size, low, high, fixed=None, name="length"):
 def random_bits(rng, shape):
     """Random 0/1 values (each 1 with probability 1/2), as float64."""
     return rng.integers(0, 2, size=shape).astype(np.float64)
+
+
+def sample_repeat_copy(task, batch_size, rng, length=None, repeats=None, return_details=False):
+    """A batch of a repeat-copy task (RepeatCopy, DMRepeatCopy): lengths [B]
+    and numbers of copies [B] from the task's ranges (or all `length`,
+    `repeats` if given), random patterns [B, L, num_bits] of the longest
+    length, laid out by the task's own `encode`. The order of the draws
+    (lengths, copies, bits) fixes the batch a seed gives: another order
+    would change every recorded run."""
+    lengths = draw_sizes(rng, batch_size, task.min_length, task.max_length, length)
+    counts = draw_sizes(rng, batch_size, task.min_repeats, task.max_repeats, repeats, name="repeats")
+    sequences = random_bits(rng, (batch_size, int(lengths.max()), task.num_bits))
+    return task.encode(sequences, lengths, counts, return_details)
 
 
 def held_out_generator(seed, *salt):
