@@ -50,15 +50,19 @@ The machine may be shared, so absolute times from one run mean little: the
 two implementations' steps are interleaved (one of each, in alternating
 order), and the result is their ratio in the same run. Each thread count
 runs in a fresh process, because OpenBLAS reads its thread count only when
-numpy is imported.
+numpy is imported. That harness is bench/timing.py, shared with
+bench/ntm_speed.py.
 """
 
 import argparse
 import os
-import platform
-import subprocess
 import sys
-import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))      # bench/timing.py, beside this script
+from timing import (import_torch, machine_line, profile_rmc_lib, profile_torch, ratio_text,  # noqa: E402
+                    run_each_thread_count, start_threads, time_interleaved)
+
+SCRIPT = "bench/dnc_speed.py"   # for import_torch's message
 
 # deepmind/dnc train.py's flag defaults (and RMSPropOptimizer's for decay and momentum)
 CONFIG = dict(hidden_size=64, memory_size=16, word_size=16, num_writes=1, num_reads=4, clip_value=20)
@@ -66,15 +70,6 @@ MAX_GRAD_NORM = 50.0
 OPTIMIZER = dict(lr=1e-4, momentum=0.0, decay=0.9, eps=1e-10)
 NUM_BITS = 8
 EPSILON = 1e-6          # deepmind's addressing._EPSILON
-
-
-def import_torch():
-    try:
-        import torch
-    except ImportError:
-        sys.exit("bench/dnc_speed.py needs PyTorch, which rmc_lib itself does not: "
-                 "pip install -e '.[bench]' (or pip install torch)")
-    return torch
 
 
 # ----------------------------------------------------------------------------
@@ -303,12 +298,10 @@ def check_same_model(torch, batch_size, shape):
 
 
 def measure(threads, repeats, batch_sizes, shapes, warmup=3):
-    import numpy as np
-
-    torch = import_torch()
-    torch.set_num_threads(threads)
-    print(f"\n{threads} thread(s) (OpenBLAS for numpy, torch.set_num_threads({threads})), "
-          f"load average {os.getloadavg()[0]:.2f}", flush=True)
+    """For each batch size and shape: check that both are the same model,
+    then time both steps interleaved and print a RESULT line."""
+    torch = import_torch(SCRIPT)
+    start_threads(torch, threads)
     for batch_size in batch_sizes:
         for shape in shapes:
             check_same_model(torch, batch_size, shape)
@@ -316,58 +309,27 @@ def measure(threads, repeats, batch_sizes, shapes, warmup=3):
             params, t_optimizer, forward = build_torch(torch, core)
             x, labels = sample(task, batch_size, shape, "float32")
             tensors = torch_tensors(torch, x, labels, "float32")
-            steps = {"rmc_lib": lambda: rmc_lib_step(core, optimizer, x, labels),
-                     "torch": lambda: torch_step(torch, params, t_optimizer, forward, *tensors)}
-            for _ in range(warmup):
-                for step in steps.values():
-                    step()
-            times = {name: [] for name in steps}
-            for r in range(repeats):
-                for name in (("rmc_lib", "torch") if r % 2 == 0 else ("torch", "rmc_lib")):
-                    start = time.perf_counter()
-                    steps[name]()
-                    times[name].append(1000 * (time.perf_counter() - start))
-            ours, theirs = np.array(times["rmc_lib"]), np.array(times["torch"])
-            paired = ours / theirs
-            q25, q75 = np.percentile(paired, [25, 75])
+            ours, theirs = time_interleaved(lambda: rmc_lib_step(core, optimizer, x, labels),
+                                            lambda: torch_step(torch, params, t_optimizer, forward, *tensors),
+                                            repeats, warmup)
             print(f"RESULT threads {threads} batch {batch_size:2d} L {shape[0]} n {shape[1]} (T {x.shape[1]}): "
-                  f"rmc_lib {np.median(ours):6.1f} ms, torch {np.median(theirs):6.1f} ms, "
-                  f"ratio rmc_lib/torch {np.median(ours) / np.median(theirs):.2f} "
-                  f"(paired ratios: median {np.median(paired):.2f}, middle half {q25:.2f}-{q75:.2f}, "
-                  f"range {paired.min():.2f}-{paired.max():.2f}; {repeats} repeats), "
-                  f"load average {os.getloadavg()[0]:.2f}", flush=True)
+                  f"{ratio_text(ours, theirs)}", flush=True)
 
 
 def profile(batch_size, shape, repeats, top=30):
     """cProfile of rmc_lib's step (float32, one thread): every rmc_lib function
     by cumulative time, then the `top` by own time; then PyTorch's profiler
     on its step."""
-    import cProfile
-    import pstats
-
     core, optimizer, task = build_rmc_lib()
     x, labels = sample(task, batch_size, shape, "float32")
-    rmc_lib_step(core, optimizer, x, labels)
-    profiler = cProfile.Profile()
-    profiler.enable()
-    for _ in range(repeats):
-        rmc_lib_step(core, optimizer, x, labels)
-    profiler.disable()
-    print(f"\ncProfile of {repeats} rmc_lib steps, batch {batch_size}, L {shape[0]} n {shape[1]} (T {x.shape[1]}):")
-    stats = pstats.Stats(profiler)
-    stats.sort_stats("cumulative").print_stats("rmc_lib")
-    stats.sort_stats("tottime").print_stats(top)
+    title = f"batch {batch_size}, L {shape[0]} n {shape[1]}"
+    profile_rmc_lib(lambda: rmc_lib_step(core, optimizer, x, labels), repeats, f"{title} (T {x.shape[1]})", top)
 
-    torch = import_torch()
+    torch = import_torch(SCRIPT)
     torch.set_num_threads(1)
     params, t_optimizer, forward = build_torch(torch, core)
     tensors = torch_tensors(torch, x, labels, "float32")
-    torch_step(torch, params, t_optimizer, forward, *tensors)
-    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as torch_profiler:
-        for _ in range(repeats):
-            torch_step(torch, params, t_optimizer, forward, *tensors)
-    print(f"\nPyTorch's profiler, {repeats} PyTorch steps, batch {batch_size}, L {shape[0]} n {shape[1]}:")
-    print(torch_profiler.key_averages().table(sort_by="self_cpu_time_total", row_limit=15))
+    profile_torch(torch, lambda: torch_step(torch, params, t_optimizer, forward, *tensors), repeats, title)
 
 
 def parse_shapes(text):
@@ -400,20 +362,13 @@ def main():
         else:
             measure(int(args.threads), args.repeats, batch_sizes, shapes)
         return
-    import numpy as np
-
-    torch = import_torch()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()}, python "
-          f"{platform.python_version()}, numpy {np.__version__}, torch {torch.__version__}")
+    print(machine_line(import_torch(SCRIPT)))
     print(f"configuration: deepmind/dnc train.py's defaults {CONFIG}, max_grad_norm {MAX_GRAD_NORM}, "
           f"RMSprop {OPTIMIZER}; repeat copy of {NUM_BITS}-bit vectors (float32)")
-    for threads in ([1] if args.profile else [int(t) for t in args.threads.split(",")]):
-        env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads),
-                   MKL_NUM_THREADS=str(threads))
-        command = [sys.executable, __file__, "--child", "--threads", str(threads), "--repeats", str(args.repeats),
-                   "--batch-sizes", args.batch_sizes, "--shapes", args.shapes]
-        command += ["--profile"] if args.profile else []
-        subprocess.run(command, env=env, check=True)
+    arguments = ["--repeats", str(args.repeats), "--batch-sizes", args.batch_sizes, "--shapes", args.shapes]
+    arguments += ["--profile"] if args.profile else []
+    thread_counts = [1] if args.profile else [int(t) for t in args.threads.split(",")]
+    run_each_thread_count(__file__, thread_counts, arguments)
 
 
 if __name__ == "__main__":

@@ -35,29 +35,24 @@ The machine may be shared, so absolute times from one run mean little: the
 two implementations' steps are interleaved (one of each, in alternating
 order), and the result is their ratio in the same run. Each thread count
 runs in a fresh process, because OpenBLAS reads its thread count only when
-numpy is imported.
+numpy is imported. That harness is bench/timing.py, shared with
+bench/dnc_speed.py.
 """
 
 import argparse
 import os
-import platform
-import subprocess
 import sys
-import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))      # bench/timing.py, beside this script
+from timing import (import_torch, machine_line, profile_rmc_lib, profile_torch, ratio_text,  # noqa: E402
+                    run_each_thread_count, start_threads, time_interleaved)
+
+SCRIPT = "bench/ntm_speed.py"   # for import_torch's message
 
 COMMAND = ("train --task copy --bits 8 --min-length 1 --max-length 20 --model ntm --hidden-size 100 "
            "--memory-size 128 --word-size 20 --num-reads 1 --num-writes 1 --shift-range 1 --clip-value 20 "
            "--optimizer rmsprop --lr 1e-4 --momentum 0.9 --rmsprop-decay 0.9 --batch-size 1 --clip 10 "
            "--steps 1 --out unused")
-
-
-def import_torch():
-    try:
-        import torch
-    except ImportError:
-        sys.exit("bench/ntm_speed.py needs PyTorch, which rmc_lib itself does not: "
-                 "pip install -e '.[bench]' (or pip install torch)")
-    return torch
 
 
 # ----------------------------------------------------------------------------
@@ -206,71 +201,40 @@ def check_same_model(torch, batch_size, length):
 
 
 def measure(threads, repeats, batch_sizes, lengths, warmup=3):
+    """For each batch size and length: check that both are the same model,
+    then time both steps interleaved and print a RESULT line."""
     import numpy as np
 
-    torch = import_torch()
-    torch.set_num_threads(threads)
-    print(f"\n{threads} thread(s) (OpenBLAS for numpy, torch.set_num_threads({threads})), "
-          f"load average {os.getloadavg()[0]:.2f}", flush=True)
+    torch = import_torch(SCRIPT)
+    start_threads(torch, threads)
     for batch_size in batch_sizes:
         for length in lengths:
             check_same_model(torch, batch_size, length)
             model, optimizer, task, clip = build_rmc_lib()
             params, t_optimizer, forward = build_torch(torch, model, optimizer)
             x, labels = task.sample(batch_size, np.random.default_rng(1), length=length)
-            steps = {"rmc_lib": lambda: rmc_lib_step(model, optimizer, clip, x, labels),
-                     "torch": lambda: torch_step(torch, params, t_optimizer, forward, clip, x, labels)}
-            for _ in range(warmup):
-                for step in steps.values():
-                    step()
-            times = {name: [] for name in steps}
-            for r in range(repeats):
-                for name in (("rmc_lib", "torch") if r % 2 == 0 else ("torch", "rmc_lib")):
-                    start = time.perf_counter()
-                    steps[name]()
-                    times[name].append(1000 * (time.perf_counter() - start))
-            ours, theirs = np.array(times["rmc_lib"]), np.array(times["torch"])
-            paired = ours / theirs
-            q25, q75 = np.percentile(paired, [25, 75])
+            ours, theirs = time_interleaved(lambda: rmc_lib_step(model, optimizer, clip, x, labels),
+                                            lambda: torch_step(torch, params, t_optimizer, forward, clip, x, labels),
+                                            repeats, warmup)
             print(f"RESULT threads {threads} batch {batch_size:2d} length {length:2d} (T {2 * length + 1}): "
-                  f"rmc_lib {np.median(ours):6.1f} ms, torch {np.median(theirs):6.1f} ms, "
-                  f"ratio rmc_lib/torch {np.median(ours) / np.median(theirs):.2f} "
-                  f"(paired ratios: median {np.median(paired):.2f}, middle half {q25:.2f}-{q75:.2f}, "
-                  f"range {paired.min():.2f}-{paired.max():.2f}; {repeats} repeats), "
-                  f"load average {os.getloadavg()[0]:.2f}", flush=True)
+                  f"{ratio_text(ours, theirs)}", flush=True)
 
 
 def profile(batch_size, length, repeats, top=25):
     """cProfile of rmc_lib's step (float32, one thread): every rmc_lib function
     by cumulative time, then the `top` by own time; then PyTorch's profiler
     on its step."""
-    import cProfile
-    import pstats
-
     import numpy as np
 
     model, optimizer, task, clip = build_rmc_lib()
     x, labels = task.sample(batch_size, np.random.default_rng(1), length=length)
-    rmc_lib_step(model, optimizer, clip, x, labels)
-    profiler = cProfile.Profile()
-    profiler.enable()
-    for _ in range(repeats):
-        rmc_lib_step(model, optimizer, clip, x, labels)
-    profiler.disable()
-    print(f"\ncProfile of {repeats} rmc_lib steps, batch {batch_size}, length {length}:")
-    stats = pstats.Stats(profiler)
-    stats.sort_stats("cumulative").print_stats("rmc_lib")
-    stats.sort_stats("tottime").print_stats(top)
+    title = f"batch {batch_size}, length {length}"
+    profile_rmc_lib(lambda: rmc_lib_step(model, optimizer, clip, x, labels), repeats, title, top)
 
-    torch = import_torch()
+    torch = import_torch(SCRIPT)
     torch.set_num_threads(1)
     params, t_optimizer, forward = build_torch(torch, model, optimizer)
-    torch_step(torch, params, t_optimizer, forward, clip, x, labels)
-    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as torch_profiler:
-        for _ in range(repeats):
-            torch_step(torch, params, t_optimizer, forward, clip, x, labels)
-    print(f"\nPyTorch's profiler, {repeats} PyTorch steps, batch {batch_size}, length {length}:")
-    print(torch_profiler.key_averages().table(sort_by="self_cpu_time_total", row_limit=15))
+    profile_torch(torch, lambda: torch_step(torch, params, t_optimizer, forward, clip, x, labels), repeats, title)
 
 
 def main():
@@ -291,19 +255,12 @@ def main():
         else:
             measure(int(args.threads), args.repeats, batch_sizes, lengths)
         return
-    import numpy as np
-
-    torch = import_torch()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()}, python "
-          f"{platform.python_version()}, numpy {np.__version__}, torch {torch.__version__}")
+    print(machine_line(import_torch(SCRIPT)))
     print(f"configuration: python -m rmc_lib {COMMAND.split(' --steps')[0]} (float32)")
-    for threads in ([1] if args.profile else [int(t) for t in args.threads.split(",")]):
-        env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads),
-                   MKL_NUM_THREADS=str(threads))
-        command = [sys.executable, __file__, "--child", "--threads", str(threads), "--repeats", str(args.repeats),
-                   "--batch-sizes", args.batch_sizes, "--lengths", args.lengths]
-        command += ["--profile"] if args.profile else []
-        subprocess.run(command, env=env, check=True)
+    arguments = ["--repeats", str(args.repeats), "--batch-sizes", args.batch_sizes, "--lengths", args.lengths]
+    arguments += ["--profile"] if args.profile else []
+    thread_counts = [1] if args.profile else [int(t) for t in args.threads.split(",")]
+    run_each_thread_count(__file__, thread_counts, arguments)
 
 
 if __name__ == "__main__":
