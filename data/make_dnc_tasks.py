@@ -3,6 +3,7 @@
     python data/make_dnc_tasks.py                          # every run, one after the other
     python data/make_dnc_tasks.py --task copy              # one task's runs only (two such
     python data/make_dnc_tasks.py --task dm-repeat-copy    #   commands can run side by side)
+    python data/make_dnc_tasks.py --task dm-repeat-copy --seed 1   # one seed's runs only
     python data/make_dnc_tasks.py --dry-run                # print the commands only
 
 copy: the DNC beside lesson 08's NTM (data/make_ntm_copy.py), with the same
@@ -25,7 +26,7 @@ dm-repeat-copy: deepmind/dnc's own task and train.py settings (4-bit
       stage 2  lengths 1-4, 1-4 copies
       stage 3  lengths 1-6, 1-6 copies
 
-  each for at most 20,000 steps (or 20 minutes), ending early once 95% of
+  each for 20,000 steps (or at most 40 minutes), ending early once 95% of
   the 500 held-out sequences are copied without a wrong bit. Every stage's
   best checkpoint is evaluated on its own distribution and at lengths 7, 8,
   10 and 12 (1 to the stage's most copies). Our loss is the mean
@@ -60,7 +61,7 @@ REPEAT_COPY = dict(
     training=["--optimizer", "rmsprop", "--lr", "1e-4", "--momentum", "0", "--rmsprop-decay", "0.9",
               "--batch-size", "16", "--clip", "50", "--eval-every", "1000", "--eval-size", "500",
               "--keep-best", "--stop-at", "0.95", "--quiet"],
-    stages=(2, 4, 6), steps=20_000, minutes=20, lengths="7,8,10,12")
+    stages=(2, 4, 6), steps=20_000, minutes=40, lengths="7,8,10,12")
 
 
 def copy_commands(seed):
@@ -107,17 +108,19 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--task", choices=sorted(TASKS), action="append",
                         help="only this task's runs (may be repeated; default: both)")
+    parser.add_argument("--seed", type=int, choices=SEEDS, action="append",
+                        help="only this seed's runs (may be repeated; default: every seed)")
     parser.add_argument("--dry-run", action="store_true", help="print the commands, run nothing")
     args = parser.parse_args()
-    tasks = args.task or list(TASKS)
+    tasks, seeds = args.task or list(TASKS), args.seed or SEEDS
     if args.dry_run:
         for task in tasks:
-            for seed in SEEDS:
+            for seed in seeds:
                 for _, train, evaluate in TASKS[task][0](seed):
                     print(" ".join(train))
                     print(" ".join(evaluate))
         return
-    failures = [message for task in tasks for seed in SEEDS if (message := run(task, seed))]
+    failures = [message for task in tasks for seed in seeds if (message := run(task, seed))]
     if failures:
         sys.exit("\n".join(failures))
 
