@@ -131,7 +131,7 @@ def usage_and_weights_over_time(trace, example=0, title=None):
     maps += [(f"read weighting $w^r_t$ (head {r})", trace.read_weights[1:, example, r], "Blues") for r in range(R)]
     fig, axes = plt.subplots(len(maps) + R, 1, figsize=(WIDE, 1.0 + 1.3 * (len(maps) + R)), layout="constrained",
                              sharex=True, height_ratios=[min(max(N, 3), 12)] * len(maps) + [3] * R)
-    every = max(1, N // 4)
+    every = 1 if N <= 8 else 2 if N <= 16 else N // 4        # a label for every location that fits
     for ax, (name, values, cmap) in zip(axes, maps):
         image = ax.imshow(values.T, cmap=cmap, vmin=0, vmax=1, aspect="auto", interpolation="nearest")
         ax.set_yticks(range(0, N, every))
