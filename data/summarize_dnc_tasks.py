@@ -54,11 +54,11 @@ def repeat_copy_table():
             report = os.path.join(run, "evaluate.txt")
             table = read_evaluation(report) if os.path.exists(report) else {}
             beyond = ", ".join(f"length {k}: {v:.1f}" for k, v in table.items() if k != "trained")
+            kept = f"{table['trained']:.2f}" if table else "(not evaluated yet)"
             print(f"  {stage} (lengths 1-{task.max_length}, 1-{task.max_repeats} copies) seed {seed}: "
-                  f"{int(columns['step'][-1]):,} steps, {columns['seconds'][-1] / 60:.1f} min; best held-out: "
-                  f"{columns['eval_accuracy'].max():.3f} of sequences perfect, "
-                  f"{columns['eval_bit_errors'].min():.2f} wrong bits per sequence"
-                  + (f"; beyond: {beyond}" if beyond else ""))
+                  f"{int(columns['step'][-1]):,} steps, {columns['seconds'][-1] / 60:.1f} min; "
+                  f"{columns['eval_accuracy'].max():.3f} of held-out sequences perfect at best; the checkpoint "
+                  f"kept: {kept} wrong bits per sequence" + (f"; beyond: {beyond}" if beyond else ""))
 
 
 if __name__ == "__main__":
