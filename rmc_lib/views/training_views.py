@@ -169,7 +169,9 @@ class LivePlot:
     """plot_history's two panels, redrawn in place in a notebook at every evaluation.
 
     Uses IPython's display handle (display(fig, display_id=True) and
-    handle.update(fig)), which strict nbval accepts.
+    handle.update(fig)), which strict nbval accepts. Outside IPython (a
+    script) display gives no handle, and the panels are only redrawn, so a
+    training run given a LivePlot still runs there.
     """
 
     def __init__(self, title="training", threshold=None, chance=None, figsize=(WIDE, 3.6)):
@@ -187,7 +189,8 @@ class LivePlot:
         for ax in self.axes:
             ax.clear()
         plot_history(rows, axes=self.axes, threshold=self.threshold, chance=self.chance)
-        self.handle.update(self.fig)
+        if self.handle is not None:
+            self.handle.update(self.fig)
 
 
 def plot_runs_and_run(runs, history, label, models=None, title=None, figsize=(WIDE, 4.2)):

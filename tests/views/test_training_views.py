@@ -147,6 +147,15 @@ def test_live_plot_draws_the_history_panels_in_place(monkeypatch):
     assert layout_problems(live.fig, dpi=100) == []
 
 
+def test_live_plot_outside_a_notebook_redraws_without_a_display_handle(monkeypatch):
+    import IPython.display
+
+    monkeypatch.setattr(IPython.display, "display", lambda fig, display_id: None)   # what a plain script gets
+    live = training_views.LivePlot("training live", threshold=0.9)
+    live.update(history_rows(np.linspace(0.33, 0.91, 4), eval_every=500, batch=64))
+    assert len(live.axes[1].get_lines()[0].get_ydata()) == 4
+
+
 def test_plot_runs_and_run_draws_the_run_over_the_runs(tmp_path):
     for model, seed, accs in [("rmc", 0, [0.3, 0.6, 0.9]), ("lstm", 0, [0.25, 0.3, 0.5])]:
         folder = tmp_path / f"{model}-seed{seed}"
