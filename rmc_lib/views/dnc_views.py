@@ -270,19 +270,25 @@ def dnc_step_artists(axes):
             + [bar for ax in (usage_ax, write_ax, read_ax, modes_ax) for bar in ax.patches])
 
 
+def _where(weights):
+    """'location i (weight w)' for a weighting's largest entry, ', spread' added below 0.5."""
+    location = int(np.argmax(weights))
+    weight = float(weights[location])
+    return f"location {location} (weight {weight:.2f}{', spread' if weight < 0.5 else ''})"
+
+
 def describe_step(trace, step, example=0):
-    """A step in one line, from the trace: where write head 0 writes most, its
-    gates, and read head 0's strongest kind of mode and where it reads most."""
+    """A step in one line, from the trace: where write head 0 writes most
+    (and how much), its gates, and read head 0's strongest kind of mode and
+    where it reads most; a largest weight below 0.5 is called spread."""
     example = _check_example(trace, example)
     step = check_index("step", step, trace.num_steps)
     V = trace.write_weights.shape[2]
-    write = int(np.argmax(trace.write_weights[step + 1, example, 0]))
     families = _mode_families(trace.read_modes[step, example, 0], V)
     mode = max(families, key=lambda kind: families[kind])
-    read = int(np.argmax(trace.read_weights[step + 1, example, 0]))
-    return (f"step {step}: writing mostly at location {write} (allocation gate "
-            f"{trace.allocation_gate[step, example, 0]:.2f}, write gate {trace.write_gate[step, example, 0]:.2f}); "
-            f"read head 0 mostly {mode} ({families[mode]:.2f}), at location {read}")
+    return (f"step {step}: writing mostly at {_where(trace.write_weights[step + 1, example, 0])}, allocation gate "
+            f"{trace.allocation_gate[step, example, 0]:.2f}, write gate {trace.write_gate[step, example, 0]:.2f}; "
+            f"read head 0 mostly {mode} ({families[mode]:.2f}), at {_where(trace.read_weights[step + 1, example, 0])}")
 
 
 class DNCExplorer(widgets.VBox):

@@ -5,6 +5,8 @@ arrays (allocation from allocation_forward, the sort a stable argsort), fits
 a ~960 px output area with readable, separate texts (layout_problems), and
 the widget shows what the static view draws at the same step."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -143,14 +145,25 @@ def test_update_draws_what_a_fresh_view_draws(trace):
 
 def test_describe_step_says_what_the_trace_holds(trace):
     step = 3
-    write = int(np.argmax(trace.write_weights[step + 1, 0, 0]))
-    read = int(np.argmax(trace.read_weights[step + 1, 0, 0]))
+    write_weights, read_weights = trace.write_weights[step + 1, 0, 0], trace.read_weights[step + 1, 0, 0]
+    write, read = int(np.argmax(write_weights)), int(np.argmax(read_weights))
+
+    def weight(w):
+        return f"weight {w:.2f}{', spread' if w < 0.5 else ''}"
+
     modes = trace.read_modes[step, 0, 0]              # backward 0, forward 0, content
     kind = ["backward", "forward", "content"][int(np.argmax(modes))]
     assert dv.describe_step(trace, step) == (
-        f"step 3: writing mostly at location {write} (allocation gate {trace.allocation_gate[step, 0, 0]:.2f}, "
-        f"write gate {trace.write_gate[step, 0, 0]:.2f}); read head 0 mostly {kind} ({modes.max():.2f}), "
-        f"at location {read}")
+        f"step 3: writing mostly at location {write} ({weight(write_weights.max())}), allocation gate "
+        f"{trace.allocation_gate[step, 0, 0]:.2f}, write gate {trace.write_gate[step, 0, 0]:.2f}; read head 0 mostly "
+        f"{kind} ({modes.max():.2f}), at location {read} ({weight(read_weights.max())})")
+
+
+def test_describe_step_calls_a_weighting_with_no_clear_peak_spread(trace):
+    flat = trace.read_weights.copy()
+    flat[4, 0, 0] = 1.0 / flat.shape[-1]                  # after step 3: every location alike
+    spread = dataclasses.replace(trace, read_weights=flat)
+    assert dv.describe_step(spread, 3).endswith(f"(weight {1 / flat.shape[-1]:.2f}, spread)")
 
 
 def test_widget_shows_the_static_view_and_redraws_on_the_sliders(trace):
