@@ -39,6 +39,7 @@ TASK_NAMES = {1: "single-supporting-fact", 2: "two-supporting-facts", 3: "three-
 SIZES = {"1k": 1000, "10k": 10000}
 TEST_QUESTIONS = 1000
 QUESTIONS_PER_STORY = 5
+MAX_STATEMENTS = 100      # tasks 2 and 3: a story ends here even with fewer questions
 
 
 def pick(rng, options):
@@ -57,7 +58,8 @@ class Story:
         return len(self.lines)
 
     def ask(self, question, answer, support):
-        self.lines.append(f"{len(self.lines) + 1} {question} \t{answer}\t{' '.join(str(s) for s in sorted(support))}")
+        """Add a question line; support: line numbers, in the order to write them."""
+        self.lines.append(f"{len(self.lines) + 1} {question} \t{answer}\t{' '.join(str(s) for s in support)}")
 
 
 class World:
@@ -65,8 +67,9 @@ class World:
     set each fact (so supporting facts come from the state, not from templates).
 
     where[p] = (place, line of the move); holder[o] = (person, line of the
-    grab) or None; history[o] = [(place, lines that say it is there, lines
-    that say how it came there), ...], the object's places in order (a new
+    grab) or None; history[o] = [(place, the lines that say it is there (the
+    object's line, then the person's move, the order of the real qa2), the
+    lines that say how it came there), ...]: the object's places in order (a new
     entry each time it changes place; a grab or drop in the same place makes
     the newest lines the support of its being there).
     """
@@ -82,7 +85,7 @@ class World:
         for obj, held in self.holder.items():
             if held is not None and held[0] == person:      # what is carried goes along
                 # task 3's three facts: where the carrier was, that they hold it, where they went
-                self.history[obj].append((place, {held[1], line}, {before, held[1], line}))
+                self.history[obj].append((place, (held[1], line), sorted({before, held[1], line})))
         return line
 
     def grab(self, story, rng, person, obj):
@@ -100,9 +103,9 @@ class World:
         and the person's last move say: a new place, or newer support."""
         place, moved = self.where[person]
         if self.history[obj] and self.history[obj][-1][0] == place:
-            self.history[obj][-1] = (place, {line, moved}, self.history[obj][-1][2])
+            self.history[obj][-1] = (place, (line, moved), self.history[obj][-1][2])
         else:                                               # first seen: no way here to tell
-            self.history[obj].append((place, {line, moved}, set()))
+            self.history[obj].append((place, (line, moved), []))
 
     def act(self, story, rng):
         """One random statement: a move, or a grab or a drop (tasks 2 and 3)."""
@@ -153,11 +156,14 @@ def story_objects(rng, task):
     entry (the grab and the carrier's move, or the drop place). Task 3 asks
     'Where was the football before the kitchen?' about its latest place, if
     it was there only once: the place before it, three facts (the carrier's
-    move to the place before, the grab, the move on). Task 3's stories are longer, as the real ones.
+    move to the place before, the grab, the move on). Task 3's stories are
+    longer, as the real ones, up to MAX_STATEMENTS statements.
     """
     story, world = Story(), World()
     asked, chance = 0, (0.4 if task == 2 else 0.2)
-    while asked < QUESTIONS_PER_STORY:
+    # without the cap a task-3 story could run forever: once an object has been
+    # to its latest place before, no question about it is clear until it moves on
+    while asked < QUESTIONS_PER_STORY and len(story.lines) - asked < MAX_STATEMENTS:
         world.act(story, rng)
         if task == 2:
             known = [o for o in OBJECTS if world.history[o]]
@@ -175,6 +181,8 @@ def story_objects(rng, task):
             before, last, how = history[-2][0], history[-1][0], history[-1][2]
             story.ask(f"Where was the {obj} before the {last}?", before, how)
         asked += 1
+    while story.lines and "\t" not in story.lines[-1]:     # a story ends with its last question
+        story.lines.pop()
     return story.lines
 
 
@@ -195,11 +203,11 @@ def story_coreference(rng):
                 text = f"{pick(rng, THEN)} {PRONOUN[person]} {pick(rng, MOVE_VERBS)} the {place}."
                 line = story.say(text)
                 world.where[person] = (place, line)
-                named[person] = {named_line, line}
+                named[person] = [named_line, line]
             else:
                 person = pick(rng, PEOPLE)
                 line = world.move(story, rng, person)
-                named[person] = {line}
+                named[person] = [line]
                 last = (person, line)
         person = pick(rng, sorted(world.where))
         story.ask(f"Where is {person}?", world.where[person][0], named[person])
@@ -225,7 +233,7 @@ def story_deduction(rng):
         name = ANIMAL_NAMES[i]
         kind, line = kind_of[name]
         feared, fline = fear_line[kind]
-        story.ask(f"What is {name.lower()} afraid of?", feared, [line, fline])
+        story.ask(f"What is {name.lower()} afraid of?", feared, sorted([line, fline]))
     return story.lines
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from rmc_lib.tasks.babi import build_vocab, encode, parse_babi, read_babi, tokenize
-from rmc_lib.tasks.babi_generate import PLACES, TASK_NAMES, file_names, generate, write_task
+from rmc_lib.tasks.babi_generate import MAX_STATEMENTS, PLACES, TASK_NAMES, file_names, generate, write_task
 
 TASKS = sorted(TASK_NAMES)
 
@@ -27,7 +27,7 @@ def stories(text):
             result.append([])
         if "\t" in rest:
             question, answer, support = rest.split("\t")
-            result[-1].append((int(number), question.strip(), answer, sorted(map(int, support.split()))))
+            result[-1].append((int(number), question.strip(), answer, [int(s) for s in support.split()]))
         else:
             result[-1].append((int(number), rest, None, None))
     return result
@@ -80,10 +80,10 @@ def derive_objects(story, task):
             if task == 2:
                 if obj in holds:
                     person, grab = holds[obj]
-                    found.append((where[person], sorted([grab, moved[person]])))
+                    found.append((where[person], [grab, moved[person]]))    # the real qa2's order
                 else:
                     place, drop, move = lying[obj]
-                    found.append((place, sorted([drop, move])))
+                    found.append((place, [drop, move]))
             else:
                 last = re.match(r"^Where was the \w+ before the (\w+)\?$", text).group(1)
                 places = [p for p, _ in visits[obj]]
@@ -140,13 +140,14 @@ def derive(story, task):
 
 @pytest.mark.parametrize("task", TASKS)
 def test_answers_and_supporting_facts_follow_from_the_text(task):
-    text = generate(task, 300, np.random.default_rng(task))
+    text = generate(task, 1000, np.random.default_rng(task))
     count = 0
     for story in stories(text):
         asked = [(answer, support) for _, _, answer, support in story if answer is not None]
         assert derive(story, task) == asked
+        assert story[-1][2] is not None and len(story) - len(asked) <= MAX_STATEMENTS
         count += len(asked)
-    assert count == 300
+    assert count == 1000
     if task == 6:
         answers = [a for s in stories(text) for _, _, a, _ in s if a is not None]
         assert 0.3 < answers.count("yes") / len(answers) < 0.7
@@ -230,8 +231,20 @@ def test_a_file_in_the_real_format_parses_exactly(tmp_path):
     q1, q2 = read_babi(path)
     assert q1.story == [["mary", "moved", "to", "the", "bathroom"], ["john", "went", "to", "the", "hallway"]]
     assert q1.question == ["where", "is", "mary"] and q1.answer == "bathroom" and q1.supporting == [0] and q1.line == 3
-    assert q2.story == [["daniel", "went", "back", "to", "the", "hallway"], ["sandra", "journeyed", "to", "the", "garden"]]
+    assert q2.story == [["daniel", "went", "back", "to", "the", "hallway"],
+                        ["sandra", "journeyed", "to", "the", "garden"]]
     assert q2.answer == "hallway" and q2.supporting == [0]
+
+
+def test_the_real_qa2_keeps_its_supporting_facts_in_their_order():
+    text = ("1 Mary moved to the bathroom.\n2 Sandra journeyed to the bedroom.\n3 Mary got the football there.\n"
+            "4 John went to the kitchen.\n5 Mary went back to the kitchen.\n6 Mary went back to the garden.\n"
+            "7 Where is the football? \tgarden\t3 6\n8 Sandra went back to the office.\n9 John moved to the office.\n"
+            "10 Sandra journeyed to the hallway.\n11 Daniel went back to the kitchen.\n12 Mary dropped the football.\n"
+            "13 John got the milk there.\n14 Where is the football? \tgarden\t12 6\n")
+    first, second = parse_babi(text, "qa2_two-supporting-facts_train.txt")
+    assert first.supporting == [2, 5] and first.story[2] == ["mary", "got", "the", "football", "there"]
+    assert second.supporting == [10, 5] and len(second.story) == 12 and second.line == 14
 
 
 def test_questions_are_not_memories_and_supporting_facts_index_the_statements():
