@@ -66,12 +66,15 @@ class World:
     """People, their places and the objects they carry, with the line that
     set each fact (so supporting facts come from the state, not from templates).
 
-    where[p] = (place, line of the move); holder[o] = (person, line of the
-    grab) or None; history[o] = [(place, the lines that say it is there (the
-    object's line, then the person's move, the order of the real qa2), the
-    lines that say how it came there), ...]: the object's places in order (a new
-    entry each time it changes place; a grab or drop in the same place makes
-    the newest lines the support of its being there).
+    where[p]   (place, line of p's last move)
+    holder[o]  (person, line of the grab), or None when o lies somewhere
+    history[o] the places o has been, in order, one entry per change of place:
+               (place, here, how) with
+               here: the lines saying o is there now, the object's line and
+                     then the person's move (the order of the real qa2); a
+                     later grab or drop in the same place replaces them
+               how:  the three lines saying how o came there (task 3): the
+                     carrier's move before, the grab, the move there
     """
 
     def __init__(self):
