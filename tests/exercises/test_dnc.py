@@ -7,23 +7,7 @@ from rmc_lib.nn.dnc_addressing import EPSILON, allocation_forward, usage_forward
 from rmc_lib.nn.dnc_linkage import link_forward
 from rmc_lib.exercises import dnc as exercises
 
-
-def one_line(capsys):
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1, out
-    return out
-
-
-def fails_naming(capsys, check, fn, case, words):
-    assert not check(fn)
-    out = one_line(capsys)
-    assert f"failed on {case}" in out, out
-    assert words in out, out
-    return out
-
-
-def stub(*args):
-    raise NotImplementedError("replace this line with your code")
+from .messages import fails_naming, one_line, stub
 
 
 # ----------------------------------------------------------------------------

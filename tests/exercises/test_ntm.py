@@ -8,23 +8,7 @@ import pytest
 from rmc_lib.nn.addressing import COSINE_EPS
 from rmc_lib.exercises import ntm as exercises
 
-
-def one_line(capsys):
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1, out
-    return out
-
-
-def fails_naming(capsys, check, fn, case, words):
-    assert not check(fn)
-    out = one_line(capsys)
-    assert f"failed on {case}" in out, out
-    assert words in out, out
-    return out
-
-
-def stub(*args):
-    raise NotImplementedError("replace this line with your code")
+from .messages import fails_naming, one_line, stub
 
 
 # ----------------------------------------------------------------------------
