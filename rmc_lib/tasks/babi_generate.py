@@ -127,29 +127,32 @@ class World:
         return self.move(story, rng, person)
 
 
-def story_where(rng):
-    """Task 1: 'Where is Mary?' after every two moves; the support is her last move."""
+def _two_moves_then_ask(rng, ask):
+    """Tasks 1 and 6: two moves, then a question about one person's last move
+    (its line is the support), QUESTIONS_PER_STORY times. ask(story, person,
+    place, line) writes the question."""
     story, world = Story(), World()
     for _ in range(QUESTIONS_PER_STORY):
         world.move(story, rng, pick(rng, PEOPLE))
         world.move(story, rng, pick(rng, PEOPLE))
         person = pick(rng, sorted(world.where))
         place, line = world.where[person]
-        story.ask(f"Where is {person}?", place, [line])
+        ask(story, person, place, line)
     return story.lines
+
+
+def story_where(rng):
+    """Task 1: 'Where is Mary?' after every two moves; the support is her last move."""
+    return _two_moves_then_ask(rng, lambda story, person, place, line:
+                               story.ask(f"Where is {person}?", place, [line]))
 
 
 def story_yes_no(rng):
     """Task 6: 'Is John in the kitchen?' (yes half the time), support his last move."""
-    story, world = Story(), World()
-    for _ in range(QUESTIONS_PER_STORY):
-        world.move(story, rng, pick(rng, PEOPLE))
-        world.move(story, rng, pick(rng, PEOPLE))
-        person = pick(rng, sorted(world.where))
-        place, line = world.where[person]
+    def ask(story, person, place, line):
         asked = place if rng.random() < 0.5 else pick(rng, [p for p in PLACES if p != place])
         story.ask(f"Is {person} in the {asked}?", "yes" if asked == place else "no", [line])
-    return story.lines
+    return _two_moves_then_ask(rng, ask)
 
 
 def story_objects(rng, task):
