@@ -8,6 +8,7 @@ same functions, so a static figure in a notebook and a live widget show
 exactly the same view.
 """
 
+import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -50,6 +51,23 @@ def check_index(name, value, size):
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 0 <= value < size:
         raise ValueError(f"{name} must be an integer in [0, {size}), got {value!r}")
     return int(value)
+
+
+def index_slider(name, value, size, **kwargs):
+    """A widget slider over the indices 0 .. size-1 (value checked as
+    check_index does), redrawing on release, disabled when there is only
+    one index."""
+    return widgets.IntSlider(value=check_index(name, value, size), min=0, max=max(size - 1, 0), description=name,
+                             disabled=size == 1, continuous_update=False, **kwargs)
+
+
+def play_button(slider, interval):
+    """A play button for an index slider: it runs in the browser and moves
+    the slider, whose change then redraws as if it were moved by hand."""
+    play = widgets.Play(value=slider.value, min=0, max=slider.max, step=1, interval=interval, description="play",
+                        disabled=slider.disabled)
+    widgets.jslink((play, "value"), (slider, "value"))
+    return play
 
 
 def slot_labels(num_slots, input_row=True):

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..nn.checks import check_array
 from ..nn.dnc_addressing import allocation_forward
-from .common import check_index
+from .common import check_index, index_slider, play_button
 from .figure_view import FigureView
 
 WIDE = 9.4
@@ -302,13 +302,8 @@ class DNCExplorer(widgets.VBox):
     def __init__(self, trace, step=0, example=0, figsize=STEP_FIGSIZE, interval=600):
         self.trace, self.figsize = trace, figsize
         T, B = trace.num_steps, trace.memory.shape[1]
-        self.step_slider = widgets.IntSlider(value=check_index("step", step, T), min=0, max=T - 1,
-                                             description="step", continuous_update=False)
-        self.example_slider = widgets.IntSlider(value=check_index("example", example, B), min=0, max=B - 1,
-                                                description="example", continuous_update=False)
-        # the play button runs in the browser and moves the slider, which redraws
-        self.play = widgets.Play(value=step, min=0, max=T - 1, interval=interval, description="play")
-        widgets.jslink((self.play, "value"), (self.step_slider, "value"))
+        self.step_slider, self.example_slider = index_slider("step", step, T), index_slider("example", example, B)
+        self.play = play_button(self.step_slider, interval)
         self.view, self.summary_label = FigureView(), widgets.HTML()
         self.axes = dnc_step_view(trace, self.step, self.example, fig=self.view.new_figure(figsize))
         self.view.set_changing(dnc_step_artists(self.axes))

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ..nn.checks import check_array
-from .common import check_index, new_axes, panel_axes, panel_grid
+from .common import check_index, index_slider, new_axes, panel_axes, panel_grid, play_button
 from .figure_view import FigureView
 from .heatmaps import (attention_heatmap, heatmap_artists, input_row, mark_input_row, memory_heatmap,
                        update_heatmap)
@@ -292,21 +292,11 @@ class TraceAttentionExplorer(widgets.VBox):
         self.figure = None
         style = {"description_width": "initial"}
 
-        def slider(description, value, size):
-            if not 0 <= value < size:
-                raise ValueError(f"{description} must lie in [0, {size}), got {value}")
-            return widgets.IntSlider(value=value, min=0, max=max(size - 1, 0), description=description,
-                                     disabled=size == 1, continuous_update=False, style=style)
-
-        self.step_slider = slider("step", step, T)
-        self.block_slider = slider("block", block, num_blocks)
-        self.head_slider = slider("head", head, H)
-        self.example_slider = slider("example", example, B)
-        # The play button runs in the browser and moves the step slider;
-        # the slider's change then redraws, as if moved by hand.
-        self.play = widgets.Play(value=step, min=0, max=max(T - 1, 0), step=1, interval=interval,
-                                 description="play", disabled=T == 1)
-        widgets.jslink((self.play, "value"), (self.step_slider, "value"))
+        self.step_slider = index_slider("step", step, T, style=style)
+        self.block_slider = index_slider("block", block, num_blocks, style=style)
+        self.head_slider = index_slider("head", head, H, style=style)
+        self.example_slider = index_slider("example", example, B, style=style)
+        self.play = play_button(self.step_slider, interval)
         self.view = FigureView()
         self.summary_label = widgets.HTML()
         for control in self.controls():

@@ -22,7 +22,7 @@ from ..cores.sequence_readout import SequenceTagger
 from ..nn.layers import linear_forward, sigmoid
 from ..tasks.copy import Copy
 from ..trace import NTMTrace, record
-from .common import check_index
+from .common import check_index, index_slider, play_button
 from .figure_view import FigureView
 
 BITS = 8                     # one character, one byte
@@ -338,11 +338,8 @@ class NTMCopyExplorer(widgets.VBox):
         self.run = copy_run(model, text, self.task)          # a bad first word raises, as a bad argument should
         T = self.run.num_steps
         self.word = widgets.Text(value=text, description="word", continuous_update=False)
-        self.step_slider = widgets.IntSlider(value=check_index("step", step, T), min=0, max=T - 1,
-                                             description="step", continuous_update=False)
-        # the play button runs in the browser and moves the slider, which redraws
-        self.play = widgets.Play(value=step, min=0, max=T - 1, interval=interval, description="play")
-        widgets.jslink((self.play, "value"), (self.step_slider, "value"))
+        self.step_slider = index_slider("step", step, T)
+        self.play = play_button(self.step_slider, interval)
         self.view, self.summary_label, self.figure, self._new_word = FigureView(), widgets.HTML(), None, False
         self.word.observe(self._on_word, names="value")
         self.step_slider.observe(self._on_step, names="value")
