@@ -289,6 +289,21 @@ def file_names(task):
     return f"{stem}_train.txt", f"{stem}_test.txt"
 
 
+def task_texts(task, size="1k", seed=0):
+    """The (training, test) files' texts of a task, as write_task writes them.
+
+    size: '1k' or '10k' training questions, the real data set's two sizes.
+    The test text always holds 1,000 questions from a generator of its own
+    (seed and task only), so it is the same whichever training size.
+    """
+    if size not in SIZES:
+        raise ValueError(f"size must be one of {sorted(SIZES)}, got {size!r}")
+    check_task(task)
+    train_text = generate(task, SIZES[size], np.random.default_rng([seed, task, SIZES[size]]))
+    test_text = generate(task, TEST_QUESTIONS, np.random.default_rng([seed, 999, task]))
+    return train_text, test_text
+
+
 def write_task(folder, task, size="1k", seed=0):
     """Write a task's training and test files into `folder` (created if needed).
 
@@ -297,14 +312,10 @@ def write_task(folder, task, size="1k", seed=0):
     (seed and task only), so it is the same whichever training size.
     Returns the (train, test) paths.
     """
-    if size not in SIZES:
-        raise ValueError(f"size must be one of {sorted(SIZES)}, got {size!r}")
-    check_task(task)
+    train_text, test_text = task_texts(task, size, seed)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     train_name, test_name = file_names(task)
-    train_text = generate(task, SIZES[size], np.random.default_rng([seed, task, SIZES[size]]))
-    test_text = generate(task, TEST_QUESTIONS, np.random.default_rng([seed, 999, task]))
     (folder / train_name).write_text(train_text)
     (folder / test_name).write_text(test_text)
     return folder / train_name, folder / test_name

@@ -10,12 +10,28 @@
     python -m rmc_lib train --task dm-repeat-copy --model dnc --optimizer rmsprop --lr 1e-4 --momentum 0 \\
         --batch-size 16 --clip 50 --minutes 10 --out runs/dnc-seed0      # deepmind/dnc's train.py
     python -m rmc_lib evaluate runs/dnc-seed0/checkpoint.npz --lengths 4,8
+    python -m rmc_lib train --task babi --babi-task 1 --model memn2n --optimizer sgd --momentum 0 \\
+        --lr 0.16 --clip 1.25 --batch-size 32 --steps 2800 --eval-every 28 --halve-every 700 \\
+        --linear-start --out runs/memn2n-qa1-seed0     # Sukhbaatar et al. 2015's recipe (see below)
+    python -m rmc_lib evaluate runs/memn2n-qa1-seed0/checkpoint.npz      # error on the test file
 
 The NTM and the DNC share the memory options; those left out take the
 model's own defaults: 128 locations of 20 numbers and one read head for the
 NTM, deepmind's train.py's 16 of 16 and four read heads for the DNC. Both
 clip at 20 by default (--clip-value): Collier & Beel's NTM and deepmind's
 train.py (whose DNC class alone does not clip).
+
+bAbI: --babi-task picks a generated task (1, 2, 3, 6, 11, 15; --babi-size,
+--babi-seed) or, with --babi-dir, the official files of any task in that
+folder. The held-out evaluations during training use the validation part
+(the last 10% of the training file); `evaluate` reports the test file.
+rmc_lib's loss is the mean over a batch; the paper's learning rate 0.01
+and clip 40 are for the sum over 32 questions, hence --lr 0.32 (0.16 in
+the linear start, the paper's 0.005) and --clip 1.25. An epoch of 900
+questions is 28 batches: 100 epochs are 2,800 steps, halving every 25 is
+--halve-every 700. --linear-start trains without the hops' softmax until
+the validation loss stops falling, then puts it back.
+Any other model reads a bAbI task flattened into one step per statement.
 
 A run folder holds checkpoint.npz (parameters, optimiser and RNG state, the
 configuration), history.csv (one row per evaluation) and command.txt.
@@ -28,14 +44,15 @@ import sys
 
 import numpy as np
 
-from ..cores.classifier import MODEL_KINDS
+from ..cores.classifier import MODEL_KINDS as CORE_KINDS
 from ..tasks import TASKS
 from .checkpoints import load_params, read_checkpoint, read_history, restore, write_history
-from .loop import evaluate_metrics, train
+from .loop import evaluate_metrics, linear_start_switch, train
 from .optimizers import OPTIMIZERS
 from .runs import accuracy_by_n, build_model, build_task, load_trained
 
 TEST_SET_SEED = 12345
+MODEL_KINDS = CORE_KINDS + ("memn2n",)
 
 
 def parse_n(text):
@@ -92,6 +109,15 @@ def build_parser():
     g.add_argument("--item-length", type=int, default=None, help="associative recall: vectors per item (None: 3)")
     g.add_argument("--min-items", type=int, default=None, help="associative recall: fewest items (None: 2)")
     g.add_argument("--max-items", type=int, default=None, help="associative recall: most items (None: 6)")
+    g.add_argument("--babi-task", type=int, default=1, help="bAbI: the task's number")
+    g.add_argument("--babi-size", choices=["1k", "10k"], default="1k", help="bAbI, generated: training questions")
+    g.add_argument("--babi-seed", type=int, default=0, help="bAbI, generated: the data's seed")
+    g.add_argument("--babi-dir", default=None,
+                   help="bAbI: read qa<task>_*_train.txt and _test.txt from this folder (e.g. the official "
+                        "tasks_1-20_v1-2/en) instead of generating them")
+    g.add_argument("--babi-memory", type=int, default=50, help="bAbI: statements a question sees (the latest)")
+    g.add_argument("--random-noise", type=float, default=0.1,
+                   help="bAbI with memn2n: share of random gaps in training batches' temporal indices")
     g = tr.add_argument_group("model")
     g.add_argument("--model", choices=MODEL_KINDS, default="rmc", help="the recurrent core")
     g.add_argument("--mem-slots", type=int, default=4, help="RMC: memory slots N")
@@ -118,6 +144,11 @@ def build_parser():
     g.add_argument("--clip-value", type=float, default=20.0,
                    help="NTM: bound on the heads' parameters and the output; DNC: on the controller's "
                         "output and state and on the output (0: none)")
+    g.add_argument("--embedding-size", type=int, default=20, help="MemN2N: embedding size d")
+    g.add_argument("--hops", type=int, default=3, help="MemN2N: hops K")
+    g.add_argument("--encoding", choices=["position", "bag"], default="position",
+                   help="MemN2N: position encoding or a plain bag of words")
+    g.add_argument("--no-temporal", action="store_true", help="MemN2N: no temporal encoding")
     g.add_argument("--head-hidden", type=int, default=128, help="readout head of the classifier tasks (Nth farthest): hidden units")
     g.add_argument("--dtype", choices=["float32", "float64"], default="float32", help="number type")
     g = tr.add_argument_group("training")
@@ -132,6 +163,9 @@ def build_parser():
     g.add_argument("--clip", type=float, default=1.0, help="global gradient-norm clip (0: none)")
     g.add_argument("--warmup", type=int, default=0, help="learning-rate warm-up steps")
     g.add_argument("--decay-steps", type=int, default=None, help="cosine decay steps after warm-up")
+    g.add_argument("--halve-every", type=int, default=None, help="halve the learning rate every this many steps")
+    g.add_argument("--linear-start", action="store_true",
+                   help="MemN2N: no softmax in the hops until the validation loss stops falling")
     g.add_argument("--eval-every", type=int, default=250, help="steps between evaluations")
     g.add_argument("--eval-size", type=int, default=2000, help="held-out examples")
     g.add_argument("--stop-at", type=float, default=None, help="stop once held-out accuracy reaches this")
@@ -178,6 +212,9 @@ def model_config(args):
         sizes.update(hidden_size=args.hidden_size, clip_value=args.clip_value)
     if args.model == "ntm":
         sizes["shift_range"] = args.shift_range
+    if args.model == "memn2n":
+        sizes.update(embedding_size=args.embedding_size, hops=args.hops, encoding=args.encoding,
+                     temporal=not args.no_temporal)
     return {"kind": args.model, "sizes": sizes, "head_hidden": args.head_hidden, "dtype": args.dtype}
 
 
@@ -195,6 +232,15 @@ TASK_OPTIONS = {   # the per-step tasks' arguments, by command-line option
 def task_config(args):
     """The task's configuration: for Nth farthest its four options; for a
     per-step task the options given (run_train then records all its arguments)."""
+    if args.task == "babi":
+        config = {"name": "babi", "babi_task": args.babi_task, "memory_size": args.babi_memory,
+                  "random_noise": args.random_noise if args.model == "memn2n" else 0.0,
+                  "form": "memory" if args.model == "memn2n" else "sequence"}
+        if args.babi_dir is None:
+            config.update(size=args.babi_size, data_seed=args.babi_seed)
+        else:
+            config["folder"] = args.babi_dir
+        return config
     if args.task in TASK_OPTIONS:
         given = {arg: getattr(args, option) for option, arg in TASK_OPTIONS[args.task].items()}
         return {"name": args.task, **{k: v for k, v in given.items() if v is not None}}
@@ -249,6 +295,12 @@ def run_train(args, argv):
         settings["init_from"] = args.init_from
     if args.optimizer == "rmsprop":
         settings["rmsprop_decay"] = args.rmsprop_decay
+    if args.halve_every:
+        settings["halve_every"] = args.halve_every
+    if args.linear_start:
+        if args.model != "memn2n":
+            sys.exit("--linear-start applies to --model memn2n only")
+        settings["linear_start"] = True
     try:
         task = build_task(task_cfg)
     except ValueError as error:
@@ -272,6 +324,8 @@ def run_train(args, argv):
         except ValueError as error:
             sys.exit(f"cannot resume: {error}")
         start_step, start_seconds = saved["step"], saved["seconds"]
+        if "linear_start_ended" in saved:
+            meta["linear_start_ended"] = saved["linear_start_ended"]
         if os.path.exists(history_path):
             # keep only rows the checkpoint had reached; rewrite the file to match
             history = [r for r in read_history(history_path) if r["step"] <= start_step]
@@ -282,7 +336,14 @@ def run_train(args, argv):
         f.write(command + "\n")
     print(f"{model_cfg['kind']}: {model.num_params():,} parameters; task {task_cfg}")
 
-    eval_set = task.test_set(args.eval_size, seed=TEST_SET_SEED)
+    if hasattr(task, "validation_set"):       # bAbI: the held-out part of the training file
+        eval_set = task.validation_set()
+    else:
+        eval_set = task.test_set(args.eval_size, seed=TEST_SET_SEED)
+    on_evaluation = None
+    if args.linear_start:
+        model.linear = "linear_start_ended" not in meta
+        on_evaluation = linear_start_switch(model, meta, history)
     try:
         history = train(model, task, optimizer, rng, steps=args.steps, minutes=args.minutes,
                         batch_size=args.batch_size, clip=args.clip or None,
@@ -291,7 +352,8 @@ def run_train(args, argv):
                         history_path=history_path, checkpoint_path=checkpoint_path,
                         checkpoint_meta=meta, start_step=start_step, start_seconds=start_seconds,
                         progress=not args.quiet, stop_at_accuracy=args.stop_at,
-                        best_path=os.path.join(args.out, "best.npz") if args.keep_best else None)
+                        best_path=os.path.join(args.out, "best.npz") if args.keep_best else None,
+                        halve_every=args.halve_every, on_evaluation=on_evaluation)
     except KeyboardInterrupt:
         print(f"\ninterrupted: checkpoint saved to {checkpoint_path}; "
               f"continue with the same command and --resume")
@@ -310,11 +372,15 @@ def run_evaluate(args):
     if args.lengths and not getattr(task, "per_step", False):
         sys.exit("--lengths applies to per-step tasks (copy, repeat copy, associative recall, dm repeat copy)")
     size = args.eval_size or meta["settings"]["eval_size"]
+    if meta["task"]["name"] == "babi":
+        size = args.eval_size or len(task.test_questions)
     x, labels = task.test_set(size, seed=TEST_SET_SEED)
     metrics = evaluate_metrics(model, x, labels)
     accuracy, predictions = metrics["accuracy"], metrics["predictions"]
     print(f"{args.checkpoint}: step {meta['step']}, {meta['model']['kind']}, task {meta['task']}")
     print(f"held-out accuracy {accuracy:.4f} (loss {metrics['loss']:.4f}) on {size} examples")
+    if meta["task"]["name"] == "babi":
+        print(f"  test error {1 - accuracy:.4f} ({np.sum(predictions != labels)} of {size} questions wrong)")
     if getattr(task, "per_step", False):
         print(f"  {metrics['bit_errors']:.3f} wrong bits per sequence")
         for value in args.lengths or ():

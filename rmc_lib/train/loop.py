@@ -54,7 +54,7 @@ def train(model, task, optimizer, rng, *, steps=None, minutes=None, batch_size=6
           warmup_steps=0, decay_steps=None, eval_set=None, eval_every=250, history=None,
           history_path=None, checkpoint_path=None, checkpoint_meta=None, checkpoint_every=None,
           start_step=0, start_seconds=0.0, progress=True, live_plot=None, stop_at_accuracy=None,
-          best_path=None):
+          best_path=None, halve_every=None, on_evaluation=None):
     """Train `model` on batches of `task` until `steps` or `minutes` (total,
     counting any earlier run being resumed) is reached, whichever comes first.
 
@@ -72,6 +72,10 @@ def train(model, task, optimizer, rng, *, steps=None, minutes=None, batch_size=6
     A loss or gradient that is NaN or inf stops training with a
     FloatingPointError before the step is applied: the parameters and the
     checkpoints stay as they were.
+    halve_every: halve the learning rate every this many steps (instead of
+    warm-up and decay). on_evaluation(row): called after each evaluation,
+    before the row is written; it may add fields to the row or change the
+    model (linear start ends this way).
 
     Returns the history: a list of dicts with the fields HISTORY_FIELDS.
     """
@@ -108,6 +112,8 @@ def train(model, task, optimizer, rng, *, steps=None, minutes=None, batch_size=6
             row["eval_loss"], row["eval_accuracy"] = metrics["loss"], metrics["accuracy"]
             row.update({f"eval_{k}": v for k, v in metrics.items()
                         if k not in ("loss", "accuracy", "predictions")})
+        if on_evaluation is not None:
+            on_evaluation(row)
         history.append(row)
         if history_path is not None:
             write_history(history_path, [row], append=True)
@@ -122,7 +128,7 @@ def train(model, task, optimizer, rng, *, steps=None, minutes=None, batch_size=6
     try:
         while not done():
             x, labels = task.sample(batch_size, rng)
-            lr = learning_rate(step, optimizer.lr, warmup_steps, decay_steps)
+            lr = learning_rate(step, optimizer.lr, warmup_steps, decay_steps, halve_every=halve_every)
             loss, grads, logits = model.loss_and_grads(x, labels)
             grads, grad_norm = clip_by_global_norm(grads, clip)
             if not (math.isfinite(loss) and math.isfinite(grad_norm)):
@@ -154,3 +160,20 @@ def train(model, task, optimizer, rng, *, steps=None, minutes=None, batch_size=6
         raise
     bar.close()
     return history
+
+
+def linear_start_switch(model, meta, history):
+    """The on_evaluation of a linear start: records in each history row
+    whether the hops were linear ('linear' 1 or 0) and, at the first
+    evaluation whose validation loss is not below the one before, puts the
+    softmax back (model.linear = False) and notes the step in meta, which the
+    checkpoint keeps."""
+    def on_evaluation(row):
+        row["linear"] = float(model.linear)
+        previous = [r["eval_loss"] for r in history if r.get("linear", 0.0) == 1.0]
+        if model.linear and previous and not row["eval_loss"] < previous[-1]:
+            model.linear = False
+            meta["linear_start_ended"] = int(row["step"])
+            print(f"\nstep {int(row['step'])}: validation loss {row['eval_loss']:.4f} after "
+                  f"{previous[-1]:.4f}: the linear start ends, the softmax is back")
+    return on_evaluation

@@ -156,10 +156,15 @@ def clip_by_global_norm(grads, max_norm):
     return grads, norm
 
 
-def learning_rate(step, base_lr, warmup_steps=0, decay_steps=None, final_fraction=0.1):
+def learning_rate(step, base_lr, warmup_steps=0, decay_steps=None, final_fraction=0.1, halve_every=None):
     """Linear warm-up from 0 over warmup_steps, then (if decay_steps is set) a
     cosine decay to final_fraction * base_lr at warmup_steps + decay_steps,
-    constant after. step counts from 0."""
+    constant after; or (halve_every) base_lr halved every halve_every steps,
+    as Sukhbaatar et al. 2015 halve theirs every 25 epochs. step counts from 0."""
+    if halve_every:
+        if decay_steps:
+            raise ValueError("give decay_steps or halve_every, not both")
+        return base_lr * 0.5 ** (step // halve_every)
     if warmup_steps and step < warmup_steps:
         return base_lr * (step + 1) / warmup_steps
     if not decay_steps:

@@ -12,6 +12,7 @@ import re
 import numpy as np
 
 from ..cores.classifier import build_classifier
+from ..cores.memn2n import MemN2N
 from ..cores.sequence_readout import build_tagger
 from ..tasks import make_task
 from .checkpoints import history_columns, load_params, read_checkpoint, read_history
@@ -29,7 +30,15 @@ def build_model(config, task, rng):
     """The model a run's configuration describes (the "model" entry of a
     checkpoint's meta), for `task`, initialised from `rng`: a SequenceTagger
     for a task that answers at every step (task.per_step), else a
-    SequenceClassifier."""
+    SequenceClassifier; a MemN2N (kind 'memn2n') for a bAbI task in its
+    'memory' form. Any other model reads a bAbI task in its 'sequence' form."""
+    form = getattr(task, "form", None)
+    if (config["kind"] == "memn2n") != (form == "memory"):
+        raise ValueError(f"a {config['kind']!r} model cannot read this task: MemN2N needs a bAbI task in "
+                         f"its 'memory' form, the others a task of sequences (this one: {form or 'sequences'})")
+    if config["kind"] == "memn2n":
+        return MemN2N(task.vocab_size, memory_size=task.memory_size, rng=rng, dtype=np.dtype(config["dtype"]),
+                      **config["sizes"])
     if getattr(task, "per_step", False):
         return build_tagger(config["kind"], task.input_size, task.num_outputs, rng,
                             dtype=np.dtype(config["dtype"]), **config["sizes"])
