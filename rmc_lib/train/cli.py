@@ -166,6 +166,8 @@ def build_parser():
     g.add_argument("--halve-every", type=int, default=None, help="halve the learning rate every this many steps")
     g.add_argument("--linear-start", action="store_true",
                    help="MemN2N: no softmax in the hops until the validation loss stops falling")
+    g.add_argument("--linear-start-steps", type=int, default=None,
+                   help="MemN2N: end the linear start after this many steps instead (the released code: 20 epochs)")
     g.add_argument("--eval-every", type=int, default=250, help="steps between evaluations")
     g.add_argument("--eval-size", type=int, default=2000, help="held-out examples")
     g.add_argument("--stop-at", type=float, default=None, help="stop once held-out accuracy reaches this")
@@ -301,6 +303,8 @@ def run_train(args, argv):
         if args.model != "memn2n":
             sys.exit("--linear-start applies to --model memn2n only")
         settings["linear_start"] = True
+        if args.linear_start_steps:
+            settings["linear_start_steps"] = args.linear_start_steps
     try:
         task = build_task(task_cfg)
     except ValueError as error:
@@ -343,7 +347,7 @@ def run_train(args, argv):
     on_evaluation = None
     if args.linear_start:
         model.linear = "linear_start_ended" not in meta
-        on_evaluation = linear_start_switch(model, meta, history)
+        on_evaluation = linear_start_switch(model, meta, history, args.linear_start_steps)
     try:
         history = train(model, task, optimizer, rng, steps=args.steps, minutes=args.minutes,
                         batch_size=args.batch_size, clip=args.clip or None,

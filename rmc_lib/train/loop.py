@@ -162,18 +162,26 @@ def train(model, task, optimizer, rng, *, steps=None, minutes=None, batch_size=6
     return history
 
 
-def linear_start_switch(model, meta, history):
+def linear_start_switch(model, meta, history, end_step=None):
     """The on_evaluation of a linear start: records in each history row
-    whether the hops were linear ('linear' 1 or 0) and, at the first
-    evaluation whose validation loss is not below the one before, puts the
-    softmax back (model.linear = False) and notes the step in meta, which the
-    checkpoint keeps."""
+    whether the hops were linear ('linear' 1 or 0) and puts the softmax back
+    (model.linear = False), noting the step in meta (which the checkpoint
+    keeps): at the first evaluation whose validation loss is not below the
+    one before (the paper's rule), or, given end_step, at the first
+    evaluation at or after that step (the released code's fixed 20 epochs)."""
     def on_evaluation(row):
         row["linear"] = float(model.linear)
         previous = [r["eval_loss"] for r in history if r.get("linear", 0.0) == 1.0]
-        if model.linear and previous and not row["eval_loss"] < previous[-1]:
+        if not model.linear:
+            return
+        if end_step is not None:
+            ended = row["step"] >= end_step
+            reason = f"{end_step} steps"
+        else:
+            ended = bool(previous) and not row["eval_loss"] < previous[-1]
+            reason = f"validation loss {row['eval_loss']:.4f} after {previous[-1]:.4f}" if ended else ""
+        if ended:
             model.linear = False
             meta["linear_start_ended"] = int(row["step"])
-            print(f"\nstep {int(row['step'])}: validation loss {row['eval_loss']:.4f} after "
-                  f"{previous[-1]:.4f}: the linear start ends, the softmax is back")
+            print(f"\nstep {int(row['step'])}: {reason}: the linear start ends, the softmax is back")
     return on_evaluation
