@@ -18,6 +18,9 @@ MemN2N: Sukhbaatar et al. 2015's bAbI recipe: 3 hops, d = 20, position and
 MemN2N-ls20: the same, but the linear start lasts 20 epochs (560 steps), as
   the released code's (its 100 epochs then follow; here the 2,800 steps
   include the 20 epochs).
+MemN2N with one part switched off, on the task where that part matters:
+  a bag of words instead of position encoding on task 15, no temporal
+  encoding on task 1, one hop instead of three on task 2.
 LSTM and RMC: the same questions, one step per statement (its bag of words)
   and one for the question, read by the series' classifier (lesson 05):
   an LSTM of 64 units, or the RMC of lessons 04-06 (4 slots, 2 heads of
@@ -45,12 +48,15 @@ SEEDS = (0, 1, 2)
 STEPS = 2800
 MEMN2N_TASKS = (1, 2, 3, 6, 11, 15)
 SEQUENCE_TASKS = (1, 2, 3)
+MEMN2N = ["--model", "memn2n", "--embedding-size", "20", "--hops", "3", "--optimizer", "sgd",
+          "--momentum", "0", "--lr", "0.16", "--clip", "1.25", "--halve-every", "700", "--linear-start"]
 MODELS = {
-    "memn2n": ["--model", "memn2n", "--embedding-size", "20", "--hops", "3", "--optimizer", "sgd",
-               "--momentum", "0", "--lr", "0.16", "--clip", "1.25", "--halve-every", "700", "--linear-start"],
-    "memn2n-ls20": ["--model", "memn2n", "--embedding-size", "20", "--hops", "3", "--optimizer", "sgd",
-                    "--momentum", "0", "--lr", "0.16", "--clip", "1.25", "--halve-every", "700", "--linear-start",
-                    "--linear-start-steps", "560"],
+    "memn2n": MEMN2N,
+    "memn2n-ls20": [*MEMN2N, "--linear-start-steps", "560"],
+    # what each part fixes, shown by switching it off (lesson 10), on the task where it matters
+    "memn2n-bag": [*MEMN2N, "--encoding", "bag"],          # task 15: who is afraid of whom is in the order
+    "memn2n-notime": [*MEMN2N, "--no-temporal"],           # task 1: which move is the latest
+    "memn2n-1hop": [*MEMN2N, "--hops", "1"],               # task 2: two facts, one attention
     "lstm": ["--model", "lstm", "--hidden-size", "64", "--head-hidden", "32", "--optimizer", "adam",
              "--lr", "1e-3", "--clip", "1"],
     "rmc": ["--model", "rmc", "--mem-slots", "4", "--num-heads", "2", "--head-size", "16", "--head-hidden", "32",
@@ -68,8 +74,17 @@ def commands(model, task, seed):
     return out, train, evaluate
 
 
+ABLATION_TASKS = {"memn2n-bag": (15,), "memn2n-notime": (1,), "memn2n-1hop": (2,)}
+
+
+def tasks_of(model):
+    if model in ABLATION_TASKS:
+        return ABLATION_TASKS[model]
+    return MEMN2N_TASKS if model.startswith("memn2n") else SEQUENCE_TASKS
+
+
 def runs(models):
-    return [(m, t, s) for m in models for t in (MEMN2N_TASKS if m.startswith("memn2n") else SEQUENCE_TASKS) for s in SEEDS]
+    return [(m, t, s) for m in models for t in tasks_of(m) for s in SEEDS]
 
 
 def finished(checkpoint):
