@@ -24,8 +24,10 @@ import numpy as np
 from ..train.checkpoints import history_columns
 
 MODEL_COLOURS = {"rmc": "tab:red", "lstm": "tab:blue", "relational-rnn": "tab:green", "ntm": "tab:purple",
-                 "dnc": "tab:brown"}
-MODEL_LABELS = {"rmc": "RMC", "lstm": "LSTM", "relational-rnn": "Relational RNN", "ntm": "NTM", "dnc": "DNC"}
+                 "dnc": "tab:brown",
+                 "memn2n": "tab:orange"}
+MODEL_LABELS = {"rmc": "RMC", "lstm": "LSTM", "relational-rnn": "Relational RNN", "ntm": "NTM", "dnc": "DNC",
+                "memn2n": "MemN2N"}
 AXIS_LABELS = {"examples": "training examples", "seconds": "seconds of training", "step": "training steps",
                "eval_accuracy": "held-out accuracy", "eval_loss": "held-out cross-entropy",
                "loss": "training cross-entropy", "train_accuracy": "training accuracy",
@@ -129,13 +131,15 @@ def _thousands(ax):
 
 
 def plot_history(history, axes=None, by="examples", threshold=None, chance=None, title=None,
-                 figsize=(WIDE, 3.8)):
+                 figsize=(WIDE, 3.8), marks=None):
     """One run: training and held-out loss (left), held-out accuracy (right).
 
     history: the list of rows train() returns (or columns as a dict of arrays).
     threshold: an accuracy to mark (e.g. 0.9, where the run stopped);
     chance: a dict label -> accuracy of a guess, drawn as dotted lines and,
-    as -log(accuracy), on the loss panel too. Returns the two axes.
+    as -log(accuracy), on the loss panel too; marks: a dict label -> x (in
+    units of `by`) drawn as a vertical line on both panels (e.g. where a
+    linear start ended). Returns the two axes.
     """
     columns = history if isinstance(history, dict) else history_columns(history)
     if len(columns["step"]) == 0:
@@ -152,6 +156,9 @@ def plot_history(history, axes=None, by="examples", threshold=None, chance=None,
         ax_loss.axhline(-np.log(accuracy), label=f"{label}: -log {accuracy:.2f}", **style)
     if threshold is not None:
         ax_acc.axhline(threshold, color="k", ls="--", lw=1, label=f"{threshold:.0%}")
+    for label, at in (marks or {}).items():
+        for ax in (ax_loss, ax_acc):
+            ax.axvline(at, color="tab:green", ls="--", lw=1.2, label=label)
     ax_loss.set(xlabel=AXIS_LABELS.get(by, by), ylabel="cross-entropy", title="loss")
     ax_acc.set(xlabel=AXIS_LABELS.get(by, by), ylabel="accuracy", title="held-out accuracy", ylim=(0, 1))
     highest = max([np.nanmax(columns["loss"])] + [-np.log(a) for a in (chance or {}).values()])
