@@ -140,3 +140,36 @@ def read_evaluation(path):
     for size, errors in re.findall(r"^\s+\w+ (\d+): ([\d.]+) wrong bits", text, re.M):
         table[int(size)] = float(errors)
     return table
+
+
+#: Test error (%) per bAbI task at 1k of the released MemN2N code (3 hops, PE, LS, RN, adjacent
+#: tying, one run per task), on the official data: Facebook's MATLAB code and its numpy port,
+#: as the port's benchmark page reports them (vinhkhuc/MemN2N-babi-python). Means over all 20
+#: tasks: 13.8 and 15.2.
+RELEASED_MEMN2N_ERRORS = {1: (0.1, 0.5), 2: (8.2, 8.9), 3: (41.8, 41.4), 6: (7.9, 7.7), 11: (0.7, 0.5),
+                          15: (0.0, 0.0)}
+
+
+def babi_test_errors(folder):
+    """Test errors of the bAbI runs under `folder` (data/babi): a dict task ->
+    model -> array of test errors (fractions), one per seed in seed order,
+    read from each run's evaluate.txt (`python -m rmc_lib evaluate` on a bAbI
+    checkpoint). Folders: qa<task>/<model>-seed<k>/."""
+    table = {}
+    for task_folder in sorted(os.listdir(folder)):
+        match = re.fullmatch(r"qa(\d+)", task_folder)
+        if not match:
+            continue
+        runs = {}
+        for name in sorted(os.listdir(os.path.join(folder, task_folder))):
+            run = re.fullmatch(r"(.+)-seed(\d+)", name)
+            path = os.path.join(folder, task_folder, name, "evaluate.txt")
+            if run and os.path.exists(path):
+                with open(path) as f:
+                    found = re.search(r"test error ([\d.]+)", f.read())
+                if found is None:
+                    raise ValueError(f"{path} holds no 'test error' line; is it `python -m rmc_lib evaluate` "
+                                     f"of a bAbI checkpoint?")
+                runs.setdefault(run.group(1), []).append((int(run.group(2)), float(found.group(1))))
+        table[int(match.group(1))] = {m: np.array([e for _, e in sorted(v)]) for m, v in runs.items()}
+    return dict(sorted(table.items()))

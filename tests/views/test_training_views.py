@@ -99,6 +99,13 @@ def test_plot_history_draws_loss_and_accuracy_with_reference_lines():
     assert ax_loss.figure._suptitle.get_text() == "one run"
 
 
+def test_plot_history_marks_a_step_on_both_panels():
+    axes = plot_history(history_rows([0.3, 0.5, 0.92]), marks={"linear start ends": 250})
+    for ax in axes:
+        marked = [line for line in ax.get_lines() if line.get_label() == "linear start ends"]
+        assert len(marked) == 1 and marked[0].get_xdata()[0] == 250
+
+
 def test_plot_history_accepts_columns_and_refuses_an_empty_history():
     cols = columns([1, 2], [0.4, 0.6])
     ax_loss, ax_acc = plot_history(cols, by="step")
