@@ -27,7 +27,8 @@ LSTM and RMC: the same questions, one step per statement (its bag of words)
   16), each with a readout of 32 hidden units; Adam 1e-3, clip 1, batch 32,
   the same 2,800 steps: the same 89,600 training questions as the MemN2N.
   Tasks 1, 2 and 3 only (single fact, then facts to chain), to keep data/
-  small.
+  small. lstm-long and rmc-long: the same with ten times the steps (28,000),
+  tasks 1 and 2, seed 0.
 
 The data are the generated tasks (rmc_lib.tasks.babi_generate, data seed 0);
 add --babi-dir FOLDER to the commands to train on the official files.
@@ -67,30 +68,35 @@ MODELS = {
 def commands(model, task, seed):
     """(folder, train command, evaluate command) of one run."""
     out = os.path.join(OUT, f"qa{task}", f"{model}-seed{seed}")
-    train = ["python", "-m", "rmc_lib", "train", "--task", "babi", "--babi-task", str(task), *MODELS[model],
-             "--batch-size", "32", "--steps", str(STEPS), "--eval-every", "28", "--seed", str(seed),
-             "--quiet", "--out", out]
+    steps, every = (LONG_STEPS, 280) if model in LONG else (STEPS, 28)
+    train = ["python", "-m", "rmc_lib", "train", "--task", "babi", "--babi-task", str(task),
+             *MODELS[LONG.get(model, model)], "--batch-size", "32", "--steps", str(steps), "--eval-every", str(every),
+             "--seed", str(seed), "--quiet", "--out", out]
     evaluate = ["python", "-m", "rmc_lib", "evaluate", os.path.join(out, "checkpoint.npz")]
     return out, train, evaluate
 
 
 ABLATION_TASKS = {"memn2n-bag": (15,), "memn2n-notime": (1,), "memn2n-1hop": (2,)}
+# the LSTM and the RMC with ten times the budget (28,000 steps), on tasks 1 and 2, seed 0 only
+LONG = {"lstm-long": "lstm", "rmc-long": "rmc"}
+LONG_STEPS = 28_000
 
 
 def tasks_of(model):
+    if model in LONG:
+        return (1, 2)
     if model in ABLATION_TASKS:
         return ABLATION_TASKS[model]
     return MEMN2N_TASKS if model.startswith("memn2n") else SEQUENCE_TASKS
 
 
 def runs(models):
-    return [(m, t, s) for m in models for t in tasks_of(m) for s in SEEDS]
+    return [(m, t, s) for m in models for t in tasks_of(m) for s in ((0,) if m in LONG else SEEDS)]
 
 
-def finished(checkpoint):
-    import numpy as np   # noqa: F401 (rmc_lib needs it; imported here so --dry-run stays light)
-    from rmc_lib.train.checkpoints import read_checkpoint
-    return read_checkpoint(checkpoint)[0]["step"] >= STEPS
+def finished(checkpoint, steps):
+    from rmc_lib.train.checkpoints import read_checkpoint   # here, so that --dry-run stays light
+    return read_checkpoint(checkpoint)[0]["step"] >= steps
 
 
 def train_and_evaluate(out, train, evaluate):
@@ -98,7 +104,8 @@ def train_and_evaluate(out, train, evaluate):
     Returns None, or a message saying which command failed."""
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
     checkpoint, report = os.path.join(ROOT, out, "checkpoint.npz"), os.path.join(ROOT, out, "evaluate.txt")
-    if os.path.exists(checkpoint) and finished(checkpoint):
+    steps = int(train[train.index("--steps") + 1])
+    if os.path.exists(checkpoint) and finished(checkpoint, steps):
         print(f"{out}: trained already (delete the folder to redo it)", flush=True)
     else:
         if os.path.exists(checkpoint):
@@ -120,11 +127,11 @@ def train_and_evaluate(out, train, evaluate):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", choices=sorted(MODELS), action="append",
-                        help="only this model's runs (may be repeated; default: all three)")
+    parser.add_argument("--model", choices=sorted(MODELS) + sorted(LONG), action="append",
+                        help="only this model's runs (may be repeated; default: all)")
     parser.add_argument("--dry-run", action="store_true", help="print the commands, run nothing")
     args = parser.parse_args()
-    todo = runs(args.model or list(MODELS))
+    todo = runs(args.model or list(MODELS) + list(LONG))
     if args.dry_run:
         for model, task, seed in todo:
             _, train, evaluate = commands(model, task, seed)
