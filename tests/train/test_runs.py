@@ -104,3 +104,22 @@ def test_read_evaluation_reads_what_evaluate_prints(tmp_path, capsys):
     report.write_text("held-out accuracy 0.5 (loss 0.7) on 4 examples\n")
     with pytest.raises(ValueError, match="no 'wrong bits per sequence' line"):
         read_evaluation(report)
+
+
+def test_babi_test_errors_reads_every_run(tmp_path, capsys):
+    from rmc_lib.train.runs import babi_test_errors
+    for task, model, seed, wrong in ((2, "memn2n", 1, 120), (2, "memn2n", 0, 80), (2, "lstm", 0, 600), (15, "memn2n", 0, 0)):
+        folder = tmp_path / f"qa{task}" / f"{model}-seed{seed}"
+        folder.mkdir(parents=True)
+        (folder / "evaluate.txt").write_text(f"$ python -m rmc_lib evaluate x\nheld-out accuracy ...\n"
+                                             f"  test error {wrong / 1000:.4f} ({wrong} of 1000 questions wrong)\n")
+    (tmp_path / "qa3" / "rmc-seed0").mkdir(parents=True)          # unfinished: no evaluate.txt yet
+    (tmp_path / "notes").mkdir()
+    table = babi_test_errors(tmp_path)
+    assert list(table) == [2, 3, 15]
+    np.testing.assert_allclose(table[2]["memn2n"], [0.08, 0.12])   # in seed order
+    np.testing.assert_allclose(table[2]["lstm"], [0.6])
+    assert table[3] == {} and table[15]["memn2n"].tolist() == [0.0]
+    (tmp_path / "qa3" / "rmc-seed0" / "evaluate.txt").write_text("held-out accuracy 0.5\n")
+    with pytest.raises(ValueError, match="holds no 'test error' line"):
+        babi_test_errors(tmp_path)
