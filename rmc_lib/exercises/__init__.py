@@ -4,6 +4,7 @@
   rmc_cell (04), training (05), tasks (06), explore (07),
   ntm (08),
   dnc (09),
+  memn2n (10),
   backward_passes (appendix A1)
 
 Each check runs a learner's function on cases of its own, compares with
