@@ -46,12 +46,16 @@ class MemN2N:
 
     encoding: 'position' (the paper's PE) or 'bag' (a plain bag of words).
     temporal: add the learned temporal embeddings T_k.
+    attend_empty: let the empty slots of a batch take part in each hop's
+    softmax, with a score of 0 and nothing to read, as in the released code
+    (its memory always has the same number of slots, empty ones embedded as
+    zeros); they act as a "nothing matched" option. Default: masked out.
     linear: no softmax in the hops (linear start); the training sets and
     clears it, it is not a parameter.
     """
 
     def __init__(self, vocab_size, *, rng, embedding_size=20, hops=3, memory_size=50,
-                 encoding="position", temporal=True, init_scale=0.1, dtype=np.float32):
+                 encoding="position", temporal=True, attend_empty=False, init_scale=0.1, dtype=np.float32):
         self.vocab_size = check_positive_int("vocab_size", vocab_size)
         self.embedding_size = check_positive_int("embedding_size", embedding_size)
         self.hops = check_positive_int("hops", hops)
@@ -61,7 +65,7 @@ class MemN2N:
         if not init_scale > 0:
             raise ValueError(f"init_scale must be positive, got {init_scale!r}")
         check_generator(rng)
-        self.encoding, self.temporal = encoding, bool(temporal)
+        self.encoding, self.temporal, self.attend_empty = encoding, bool(temporal), bool(attend_empty)
         self.dtype = check_float_dtype(dtype)
         self.linear = False
         V, d, M = self.vocab_size, self.embedding_size, self.memory_size
@@ -106,7 +110,8 @@ class MemN2N:
         q_weights = position_weights(questions, d, self.encoding).astype(dt)
         u, q_cache = embed_forward(self.params["embed.0"], questions, q_weights)
         mems, mem_caches = zip(*(self._memories(k, stories, times, weights) for k in range(self.hops + 1)))
-        mask = times > 0
+        # the slots a hop attends to: those holding a sentence, or every slot (attend_empty)
+        mask = np.ones(times.shape, dtype=bool) if self.attend_empty else times > 0
         states, hop_caches = [u], []
         for k in range(self.hops):
             o, _, cache = hop_forward(u, mems[k], mems[k + 1], mask, linear=self.linear)

@@ -8,7 +8,9 @@ sequence, for any recurrent core.
 
 As Sukhbaatar et al. 2015 (and their released code): the last 10% of the
 training file is held out for validation, a question sees the last 50
-statements before it, and training batches are drawn with replacement.
+statements before it (fewer if no training story is that long: the memory
+has as many slots as the longest training story), and training batches are
+drawn with replacement.
 
 Two forms of x:
   'memory'    a BabiBatch of integer arrays for MemN2N (stories [B, M, W],
@@ -106,9 +108,12 @@ class BabiTask:
         self.train_questions, self.validation_questions = questions[:n_train], questions[n_train:]
         self.vocab = build_vocab(questions, self.test_questions)
         self.words = ["<pad>"] + sorted(self.vocab, key=self.vocab.get)
+        # every part gets the same number of slots: the longest training story's statements, at most
+        # memory_size (the released code's memory size), so a batch's empty slots are alike everywhere
+        self.slots = min(memory_size, max(len(q.story) for q in self.train_questions))
         every = self.train_questions + self.validation_questions + self.test_questions
-        width = max([len(s) for q in every for s in q.story[-memory_size:]] + [len(q.question) for q in every])
-        self._encoded = {name: encode(qs, self.vocab, memory_size, sentence_size=width)
+        width = max([len(s) for q in every for s in q.story[-self.slots:]] + [len(q.question) for q in every])
+        self._encoded = {name: encode(qs, self.vocab, self.slots, sentence_size=width)
                          for name, qs in (("train", self.train_questions),
                                           ("validation", self.validation_questions),
                                           ("test", self.test_questions))}
@@ -140,19 +145,21 @@ class BabiTask:
         return config
 
     def text(self, index, part="test"):
-        """(story sentences, question, answer) of a question as text, for display."""
+        """(story sentences, question, answer) of a question as text, for display:
+        the statements the memory holds."""
         questions = {"train": self.train_questions, "validation": self.validation_questions,
                      "test": self.test_questions}[part]
         q = questions[index]
-        story = [" ".join(s) for s in q.story[-self.memory_size:]]
+        story = [" ".join(s) for s in q.story[-self.slots:]]
         return story, " ".join(q.question), q.answer
 
     # ------------------------------------------------------------------
     def _batch(self, part, rows, rng=None):
         encoded = self._encoded[part]
-        stories, lengths = encoded["stories"][rows], encoded["lengths"][rows]
-        M = stories.shape[1]
-        times = np.zeros((len(rows), M), dtype=np.int64)
+        lengths = encoded["lengths"][rows]
+        stories = np.zeros((len(rows), self.slots, encoded["stories"].shape[2]), dtype=np.int64)
+        stories[:, :encoded["stories"].shape[1]] = encoded["stories"][rows]
+        times = np.zeros((len(rows), self.slots), dtype=np.int64)
         for b, n in enumerate(lengths):
             if rng is not None and self.random_noise > 0:
                 times[b, :n] = random_gaps(n, self.random_noise, self.memory_size, rng)

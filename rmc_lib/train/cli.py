@@ -149,6 +149,8 @@ def build_parser():
     g.add_argument("--encoding", choices=["position", "bag"], default="position",
                    help="MemN2N: position encoding or a plain bag of words")
     g.add_argument("--no-temporal", action="store_true", help="MemN2N: no temporal encoding")
+    g.add_argument("--attend-empty", action="store_true",
+                   help="MemN2N: empty memory slots take part in the softmax with score 0 (the released code)")
     g.add_argument("--head-hidden", type=int, default=128, help="readout head of the classifier tasks (Nth farthest): hidden units")
     g.add_argument("--dtype", choices=["float32", "float64"], default="float32", help="number type")
     g = tr.add_argument_group("training")
@@ -161,6 +163,8 @@ def build_parser():
     g.add_argument("--rmsprop-decay", type=float, default=0.9,
                    help="RMSprop: decay of the running mean of squared gradients")
     g.add_argument("--clip", type=float, default=1.0, help="global gradient-norm clip (0: none)")
+    g.add_argument("--clip-each", action="store_true",
+                   help="clip each parameter's gradient norm on its own (the released MemN2N code), not jointly")
     g.add_argument("--warmup", type=int, default=0, help="learning-rate warm-up steps")
     g.add_argument("--decay-steps", type=int, default=None, help="cosine decay steps after warm-up")
     g.add_argument("--halve-every", type=int, default=None, help="halve the learning rate every this many steps")
@@ -217,6 +221,8 @@ def model_config(args):
     if args.model == "memn2n":
         sizes.update(embedding_size=args.embedding_size, hops=args.hops, encoding=args.encoding,
                      temporal=not args.no_temporal)
+        if args.attend_empty:
+            sizes["attend_empty"] = True
     return {"kind": args.model, "sizes": sizes, "head_hidden": args.head_hidden, "dtype": args.dtype}
 
 
@@ -299,6 +305,8 @@ def run_train(args, argv):
         settings["rmsprop_decay"] = args.rmsprop_decay
     if args.halve_every:
         settings["halve_every"] = args.halve_every
+    if args.clip_each:
+        settings["clip_each"] = True
     if args.linear_start:
         if args.model != "memn2n":
             sys.exit("--linear-start applies to --model memn2n only")
@@ -357,7 +365,7 @@ def run_train(args, argv):
                         checkpoint_meta=meta, start_step=start_step, start_seconds=start_seconds,
                         progress=not args.quiet, stop_at_accuracy=args.stop_at,
                         best_path=os.path.join(args.out, "best.npz") if args.keep_best else None,
-                        halve_every=args.halve_every, on_evaluation=on_evaluation)
+                        halve_every=args.halve_every, on_evaluation=on_evaluation, clip_each=args.clip_each)
     except KeyboardInterrupt:
         print(f"\ninterrupted: checkpoint saved to {checkpoint_path}; "
               f"continue with the same command and --resume")

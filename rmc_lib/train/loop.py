@@ -7,7 +7,7 @@ import numpy as np
 
 from ..nn.layers import softmax_cross_entropy_forward
 from .checkpoints import save_checkpoint, write_history
-from .optimizers import clip_by_global_norm, learning_rate
+from .optimizers import clip_by_global_norm, clip_each_by_norm, learning_rate
 
 
 def evaluate_metrics(model, x, labels, batch_size=None):
@@ -54,7 +54,7 @@ def train(model, task, optimizer, rng, *, steps=None, minutes=None, batch_size=6
           warmup_steps=0, decay_steps=None, eval_set=None, eval_every=250, history=None,
           history_path=None, checkpoint_path=None, checkpoint_meta=None, checkpoint_every=None,
           start_step=0, start_seconds=0.0, progress=True, live_plot=None, stop_at_accuracy=None,
-          best_path=None, halve_every=None, on_evaluation=None):
+          best_path=None, halve_every=None, on_evaluation=None, clip_each=False):
     """Train `model` on batches of `task` until `steps` or `minutes` (total,
     counting any earlier run being resumed) is reached, whichever comes first.
 
@@ -72,6 +72,8 @@ def train(model, task, optimizer, rng, *, steps=None, minutes=None, batch_size=6
     A loss or gradient that is NaN or inf stops training with a
     FloatingPointError before the step is applied: the parameters and the
     checkpoints stay as they were.
+    clip_each: clip each parameter's gradient to norm `clip` on its own
+    (clip_each_by_norm) instead of all of them jointly.
     halve_every: halve the learning rate every this many steps (instead of
     warm-up and decay). on_evaluation(row): called after each evaluation,
     before the row is written; it may add fields to the row or change the
@@ -130,7 +132,7 @@ def train(model, task, optimizer, rng, *, steps=None, minutes=None, batch_size=6
             x, labels = task.sample(batch_size, rng)
             lr = learning_rate(step, optimizer.lr, warmup_steps, decay_steps, halve_every=halve_every)
             loss, grads, logits = model.loss_and_grads(x, labels)
-            grads, grad_norm = clip_by_global_norm(grads, clip)
+            grads, grad_norm = (clip_each_by_norm if clip_each else clip_by_global_norm)(grads, clip)
             if not (math.isfinite(loss) and math.isfinite(grad_norm)):
                 raise FloatingPointError(f"step {step + 1}: the loss ({loss}) or the gradient norm ({grad_norm}) "
                                          f"is not finite; the step was not applied")

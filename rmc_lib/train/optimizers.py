@@ -156,6 +156,22 @@ def clip_by_global_norm(grads, max_norm):
     return grads, norm
 
 
+def clip_each_by_norm(grads, max_norm):
+    """Scale each gradient array on its own so that its norm is at most
+    max_norm, as the released MemN2N code does (each weight matrix clipped
+    separately): a large gradient in one array no longer shrinks the steps of
+    all the others. Returns (grads, the joint norm before clipping)."""
+    norm = math.sqrt(sum(float(np.vdot(g, g)) for g in grads.values()))
+    if max_norm is not None:
+        grads = {k: _clipped(g, max_norm) for k, g in grads.items()}
+    return grads, norm
+
+
+def _clipped(g, max_norm):
+    norm = math.sqrt(float(np.vdot(g, g)))
+    return g * (max_norm / norm) if norm > max_norm else g
+
+
 def learning_rate(step, base_lr, warmup_steps=0, decay_steps=None, final_fraction=0.1, halve_every=None):
     """Linear warm-up from 0 over warmup_steps, then (if decay_steps is set) a
     cosine decay to final_fraction * base_lr at warmup_steps + decay_steps,

@@ -51,10 +51,12 @@ def _word_indices(task, words, what):
 
 def question_batch(task, index, part="test", question=None):
     """A one-question BabiBatch: the story of question `index` of `part`
-    (its last task.memory_size statements) and that question, or `question`,
+    (the statements its memory holds) and that question, or `question`,
     a text typed instead (tokenised as the files are: 'Where is Mary?' ->
-    where is mary). stories [1, n, W] for the story's n sentences, times
-    [1, n] (n .. 1, the latest 1), questions [1, W'].
+    where is mary). stories [1, S, W] with the story's n sentences in the
+    first n of the task's S slots (task.slots, so that a model attending to
+    empty slots sees as many as in training), times [1, S] (n .. 1, the
+    latest 1, then 0), questions [1, W'].
 
     Returns (batch, the answer's word index), the answer None for a typed
     question. A typed word not in the vocabulary raises ValueError naming it.
@@ -72,10 +74,11 @@ def question_batch(task, index, part="test", question=None):
     question_tokens = _word_indices(task, words, "the question")
     n = len(sentences)
     width = max([len(s) for s in sentences] + [1])
-    stories = np.zeros((1, max(n, 1), width), dtype=np.int64)
+    slots = max(n, getattr(task, "slots", n), 1)    # as many slots as the task's batches: alike empty ones
+    stories = np.zeros((1, slots, width), dtype=np.int64)
     for i, sentence in enumerate(sentences):
         stories[0, i, :len(sentence)] = sentence
-    times = np.zeros((1, max(n, 1)), dtype=np.int64)
+    times = np.zeros((1, slots), dtype=np.int64)
     times[0, :n] = np.arange(n, 0, -1)
     return BabiBatch(stories, times, np.array([question_tokens], dtype=np.int64)), answer_index
 

@@ -35,6 +35,22 @@ def test_gradients_end_to_end(rng, linear, encoding, temporal):
     assert max(errors.values()) < 1e-7, errors
 
 
+def test_attend_empty_gradients_and_the_empty_slots_score(rng):
+    x, answers = small_batch(rng)
+    model = MemN2N(9, rng=rng, embedding_size=5, hops=2, memory_size=6, attend_empty=True, init_scale=0.5,
+                   dtype=np.float64)
+    _, grads, _ = model.loss_and_grads(x, answers)
+    errors = check_gradients(lambda: model.loss_and_grads(x, answers)[0], model.params, grads)
+    assert max(errors.values()) < 1e-7, errors
+    attention = model.trace(x).attention
+    # an empty slot is embedded as zeros: score 0, so weight exp(0) / sum, the same on every empty slot
+    np.testing.assert_allclose(attention.sum(-1), 1.0)
+    assert np.all(attention[:, 2, 1:] > 0) and np.allclose(attention[:, 2, 1:], attention[:, 2, 1:2])
+    masked = MemN2N(9, rng=rng, embedding_size=5, hops=2, memory_size=6, dtype=np.float64)
+    masked.params.update({k: v.copy() for k, v in model.params.items()})
+    assert np.all(masked.trace(x).attention[:, 2, 1:] == 0)
+
+
 def test_one_hop_by_hand(rng):
     """The forward pass written out for one hop, against the class."""
     x, _ = small_batch(rng)

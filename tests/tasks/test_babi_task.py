@@ -26,6 +26,15 @@ def test_split_vocabulary_and_sets(task2):
     assert " ".join(row) == story[-1]
 
 
+def test_every_part_has_the_slots_of_the_longest_training_story(task2):
+    longest = max(len(q.story) for q in task2.train_questions)
+    assert task2.slots == min(50, longest)
+    for x, _ in (task2.sample(4, np.random.default_rng(0)), task2.validation_set(), task2.test_set(10)):
+        assert x.stories.shape[1] == x.times.shape[1] == task2.slots
+    task1 = BabiTask(1)
+    assert task1.slots == max(len(q.story) for q in task1.train_questions) < 50
+
+
 def test_temporal_indices_count_back_from_the_question(task2):
     x, _ = task2.test_set(50)
     for times in x.times:

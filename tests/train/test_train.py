@@ -56,6 +56,17 @@ def test_clip_by_global_norm():
     assert grads["a"][0] == 3.0  # the input is not changed
 
 
+def test_clip_each_by_norm_clips_every_array_on_its_own():
+    from rmc_lib.train.optimizers import clip_each_by_norm
+    grads = {"big": np.array([30.0, 40.0]), "small": np.array([0.3, 0.4])}
+    clipped, norm = clip_each_by_norm(grads, 5.0)
+    np.testing.assert_allclose(clipped["big"], [3.0, 4.0])          # norm 50 -> 5
+    np.testing.assert_array_equal(clipped["small"], grads["small"])  # norm 0.5: untouched
+    assert norm == pytest.approx(np.sqrt(50.0 ** 2 + 0.5 ** 2))      # the joint norm, as the history logs
+    jointly, _ = clip_by_global_norm(grads, 5.0)
+    assert np.linalg.norm(jointly["small"]) < 0.1                    # the joint clip shrinks it too
+
+
 def test_learning_rate_schedule():
     assert learning_rate(0, 1.0, warmup_steps=10) == pytest.approx(0.1)
     assert learning_rate(9, 1.0, warmup_steps=10) == pytest.approx(1.0)

@@ -39,9 +39,10 @@ def test_question_batch_asks_the_files_question(task, model):
     batch, answer = mv.question_batch(task, 3)
     story, question, right = task.text(3)
     n = len(story)
-    assert batch.stories.shape[:2] == (1, n) and answer == task.vocab[right]
-    np.testing.assert_array_equal(batch.times[0], np.arange(n, 0, -1))          # the latest sentence is 1
-    assert [task.words[w] for w in batch.stories[0, -1] if w] == story[-1].split()
+    assert batch.stories.shape[:2] == (1, task.slots) and answer == task.vocab[right]
+    assert np.all(batch.times[0, n:] == 0) and np.all(batch.stories[0, n:] == 0)    # the empty slots
+    np.testing.assert_array_equal(batch.times[0, :n], np.arange(n, 0, -1))      # the latest sentence is 1
+    assert [task.words[w] for w in batch.stories[0, n - 1] if w] == story[-1].split()
     # the same question as the test set's row: the same answer probabilities
     x, labels = task.test_set(size=4)
     assert labels[3] == answer
@@ -72,7 +73,7 @@ def test_hops_view_draws_each_hops_attention_and_the_answer(task, model):
     attention_ax, answer_ax = mv.hops_view(model, task, index)
     shown = attention_ax.images[0].get_array()
     assert shown.shape == (n, K)
-    np.testing.assert_allclose(shown, trace.attention[:, 0].T)
+    np.testing.assert_allclose(shown, trace.attention[:, 0, :n].T)
     assert [t.get_text() for t in attention_ax.get_xticklabels()] == [f"hop {k + 1}" for k in range(K)]
     # the supporting fact is starred and bold, the other sentences plain
     supporting = task.test_questions[index].supporting
