@@ -14,8 +14,8 @@ CHECKPOINT_FORMAT = 1
 
 
 def save_checkpoint(path, model, optimizer, step, rng, meta):
-    """Write one .npz: parameters, optimiser state, step, RNG state and `meta`
-    (a JSON-able dict: model and task configuration, training settings).
+    """Write one .npz (compressed): parameters, optimiser state, step, RNG state
+    and `meta` (a JSON-able dict: model and task configuration, training settings).
 
     Written to a temporary file in the same folder, then renamed, so a crash
     mid-write never leaves a half checkpoint behind.
@@ -31,7 +31,7 @@ def save_checkpoint(path, model, optimizer, step, rng, meta):
     fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp.npz")
     try:
         with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
+            np.savez_compressed(f, **arrays)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

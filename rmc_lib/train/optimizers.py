@@ -37,11 +37,16 @@ class SGD:
             p -= lr * v
 
     def state_arrays(self):
+        # without momentum the velocity is just the last gradient, which the next step
+        # overwrites: there is nothing to keep (and checkpoints stay half the size)
+        if self.momentum == 0:
+            return {}
         return {f"velocity.{k}": v for k, v in self.velocity.items()}
 
     def load_state_arrays(self, arrays, t):
-        for k, v in self.velocity.items():
-            v[...] = arrays[f"velocity.{k}"]
+        if self.momentum != 0:
+            for k, v in self.velocity.items():
+                v[...] = arrays[f"velocity.{k}"]
         self.t = int(t)
 
 

@@ -67,6 +67,24 @@ def test_clip_each_by_norm_clips_every_array_on_its_own():
     assert np.linalg.norm(jointly["small"]) < 0.1                    # the joint clip shrinks it too
 
 
+def test_sgd_without_momentum_keeps_no_state_and_resumes_exactly(rng):
+    params = {"w": rng.normal(size=3)}
+    grads = [{"w": rng.normal(size=3)} for _ in range(4)]
+    straight = SGD({"w": params["w"].copy()}, lr=0.1, momentum=0.0)
+    for g in grads:
+        straight.step(g)
+    first = SGD({"w": params["w"].copy()}, lr=0.1, momentum=0.0)
+    for g in grads[:2]:
+        first.step(g)
+    assert first.state_arrays() == {}
+    second = SGD({"w": first.params["w"].copy()}, lr=0.1, momentum=0.0)
+    second.load_state_arrays(first.state_arrays(), first.t)
+    for g in grads[2:]:
+        second.step(g)
+    np.testing.assert_array_equal(second.params["w"], straight.params["w"])
+    assert second.t == 4 and SGD(params, momentum=0.9).state_arrays().keys() == {"velocity.w"}
+
+
 def test_learning_rate_schedule():
     assert learning_rate(0, 1.0, warmup_steps=10) == pytest.approx(0.1)
     assert learning_rate(9, 1.0, warmup_steps=10) == pytest.approx(1.0)
