@@ -44,10 +44,10 @@ resumed. Tables: `python data/summarize_babi.py`.
 
 import argparse
 import os
-import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from make_ntm_copy import train_and_evaluate
+
 OUT = os.path.join("data", "babi")       # relative to the project folder, where the runs start
 SEEDS = (0, 1, 2)
 STEPS = 2800
@@ -76,7 +76,7 @@ MODELS = {
 def commands(model, task, seed):
     """(folder, train command, evaluate command) of one run."""
     out = os.path.join(OUT, f"qa{task}", f"{model}-seed{seed}")
-    steps, every = (LONG_STEPS, 280) if model in LONG else (STEPS, 28)
+    steps, every = steps_of(model), (280 if model in LONG else 28)
     train = ["python", "-m", "rmc_lib", "train", "--task", "babi", "--babi-task", str(task),
              *MODELS[LONG.get(model, model)], "--batch-size", "32", "--steps", str(steps), "--eval-every", str(every),
              "--seed", str(seed), "--quiet", "--out", out]
@@ -98,39 +98,12 @@ def tasks_of(model):
     return MEMN2N_TASKS if model.startswith("memn2n") else SEQUENCE_TASKS
 
 
+def steps_of(model):
+    return LONG_STEPS if model in LONG else STEPS
+
+
 def runs(models):
     return [(m, t, s) for m in models for t in tasks_of(m) for s in ((0,) if m in LONG else SEEDS)]
-
-
-def finished(checkpoint, steps):
-    from rmc_lib.train.checkpoints import read_checkpoint   # here, so that --dry-run stays light
-    return read_checkpoint(checkpoint)[0]["step"] >= steps
-
-
-def train_and_evaluate(out, train, evaluate):
-    """Train one run (resumed if unfinished), then test it into evaluate.txt.
-    Returns None, or a message saying which command failed."""
-    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    checkpoint, report = os.path.join(ROOT, out, "checkpoint.npz"), os.path.join(ROOT, out, "evaluate.txt")
-    steps = int(train[train.index("--steps") + 1])
-    if os.path.exists(checkpoint) and finished(checkpoint, steps):
-        print(f"{out}: trained already (delete the folder to redo it)", flush=True)
-    else:
-        if os.path.exists(checkpoint):
-            train = train + ["--resume"]
-            if os.path.exists(report):
-                os.remove(report)
-        print(" ".join(train), flush=True)
-        if subprocess.run([sys.executable, *train[1:]], env=env, cwd=ROOT).returncode != 0:
-            return f"failed: {' '.join(train)}"
-    if not os.path.exists(report):
-        result = subprocess.run([sys.executable, *evaluate[1:]], env=env, cwd=ROOT, capture_output=True, text=True)
-        if result.returncode != 0:
-            return f"failed: {' '.join(evaluate)}\n{result.stderr}"
-        with open(report, "w") as f:
-            f.write("$ " + " ".join(evaluate) + "\n" + result.stdout)
-        print(result.stdout, flush=True)
-    return None
 
 
 def main():
@@ -146,7 +119,8 @@ def main():
             print(" ".join(train))
             print(" ".join(evaluate))
         return
-    failures = [message for run in todo if (message := train_and_evaluate(*commands(*run)))]
+    failures = [message for run in todo
+                if (message := train_and_evaluate(*commands(*run), steps_of(run[0]), None, keep_last=True))]
     if failures:
         sys.exit("\n".join(failures))
 

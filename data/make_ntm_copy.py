@@ -59,21 +59,22 @@ def commands(seed):
 
 
 def finished(checkpoint, steps, minutes):
-    """Whether a run's checkpoint has reached its budget (steps or minutes)."""
+    """Whether a run's checkpoint has reached its budget (steps or, if given, minutes)."""
     from rmc_lib.train.checkpoints import read_checkpoint
 
     meta = read_checkpoint(checkpoint)[0]
-    return meta["step"] >= steps or meta["seconds"] >= 60 * minutes
+    return meta["step"] >= steps or (minutes is not None and meta["seconds"] >= 60 * minutes)
 
 
-def train_and_evaluate(out, train, evaluate, steps, minutes):
+def train_and_evaluate(out, train, evaluate, steps, minutes, keep_last=False):
     """Train one run (resumed if it is unfinished), evaluate its best
-    checkpoint into evaluate.txt, then keep only that checkpoint.
-    Returns None, or a message saying which command failed."""
+    checkpoint into evaluate.txt, then keep only that checkpoint; with
+    keep_last, evaluate and keep the last checkpoint instead (checkpoint.npz;
+    `evaluate` names it). Returns None, or a message saying which command failed."""
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
     checkpoint, report = os.path.join(ROOT, out, "checkpoint.npz"), os.path.join(ROOT, out, "evaluate.txt")
     best = os.path.join(ROOT, out, "best.npz")
-    if os.path.exists(report) and os.path.exists(best) and not os.path.exists(checkpoint):
+    if not keep_last and os.path.exists(report) and os.path.exists(best) and not os.path.exists(checkpoint):
         print(f"{out}: trained and evaluated already (delete the folder to redo it)", flush=True)
         return None
     if os.path.exists(checkpoint) and finished(checkpoint, steps, minutes):
@@ -95,7 +96,7 @@ def train_and_evaluate(out, train, evaluate, steps, minutes):
         with open(report, "w") as f:
             f.write("$ " + " ".join(evaluate) + "\n" + result.stdout)
         print(result.stdout, flush=True)
-    if os.path.exists(checkpoint):
+    if os.path.exists(checkpoint) and not keep_last:
         os.remove(checkpoint)                # the best checkpoint is the one the results use
     return None
 
