@@ -9,7 +9,8 @@ NTMTrace); for the DNC its state at every step (memory, usage, links,
 precedence, weightings) and what each step computed on the way (allocation,
 content and forward/backward weights, read modes, gates, erase and write
 vectors; a DNCTrace). `forward` itself stores nothing extra, so training
-pays nothing for this.
+pays nothing for this. The memory network, not a recurrent core, has its own:
+`MemN2N.trace(x)` gives each hop's attention over the story's sentences.
 """
 
 from dataclasses import dataclass
