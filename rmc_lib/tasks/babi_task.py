@@ -153,6 +153,12 @@ class BabiTask:
         story = [" ".join(s) for s in q.story[-self.slots:]]
         return story, " ".join(q.question), q.answer
 
+    def supporting(self, part="test"):
+        """The supporting facts of every question of a part, as slots of its
+        batches' memory (0-based, in story order): a list of lists; a fact the
+        memory no longer holds is left out."""
+        return [list(rows) for rows in self._encoded[part]["supporting"]]
+
     # ------------------------------------------------------------------
     def _batch(self, part, rows, rng=None):
         encoded = self._encoded[part]

@@ -161,8 +161,9 @@ def plot_history(history, axes=None, by="examples", threshold=None, chance=None,
             ax.axvline(at, color="tab:green", ls="--", lw=1.2, label=label)
     ax_loss.set(xlabel=AXIS_LABELS.get(by, by), ylabel="cross-entropy", title="loss")
     ax_acc.set(xlabel=AXIS_LABELS.get(by, by), ylabel="accuracy", title="held-out accuracy", ylim=(0, 1))
-    highest = max([np.nanmax(columns["loss"])] + [-np.log(a) for a in (chance or {}).values()])
-    ax_loss.set_ylim(0, 1.6 * highest)             # room for the legend above the curves
+    highest = max([np.nanmax(columns["loss"])] + [-np.log(a) for a in (chance or {}).values()]
+                  + ([np.nanmax(columns["eval_loss"][has_eval])] if has_eval.any() else []))
+    ax_loss.set_ylim(0, 1.6 * highest)             # every curve shown, and room for the legend above them
     for ax in (ax_loss, ax_acc):
         ax.grid(True, alpha=0.3)
         if by in ("examples", "step"):

@@ -35,6 +35,15 @@ def test_every_part_has_the_slots_of_the_longest_training_story(task2):
     assert task1.slots == max(len(q.story) for q in task1.train_questions) < 50
 
 
+def test_supporting_facts_as_memory_slots(task2):
+    x, _ = task2.test_set()
+    for q, rows, stories in zip(task2.test_questions, task2.supporting(), x.stories):
+        assert len(rows) == len(q.supporting)
+        for row, position in zip(rows, q.supporting):
+            words = [task2.words[w] for w in stories[row] if w]
+            assert words == q.story[position]          # the slot holds the supporting sentence
+
+
 def test_temporal_indices_count_back_from_the_question(task2):
     x, _ = task2.test_set(50)
     for times in x.times:
