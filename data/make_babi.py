@@ -24,7 +24,8 @@ MemN2N-released: the same with the released code's other choices too: the
   clipped on its own (--clip-each) rather than all jointly.
 MemN2N-released with one part switched off, on the task where that part
   matters: a bag of words instead of position encoding on task 15, no
-  temporal encoding on task 1, one hop instead of three on task 2.
+  temporal encoding on task 1, one hop instead of three on task 2, the empty
+  slots masked out again on task 6 (yes/no questions).
 LSTM and RMC: the same questions, one step per statement (its bag of words)
   and one for the question, read by the series' classifier (lesson 05):
   an LSTM of 64 units, or the RMC of lessons 04-06 (4 slots, 2 heads of
@@ -66,6 +67,7 @@ MODELS = {
     "memn2n-released-bag": [*RELEASED, "--encoding", "bag"],     # task 15: who is afraid of whom is in the order
     "memn2n-released-notime": [*RELEASED, "--no-temporal"],      # task 1: which move is the latest
     "memn2n-released-1hop": [*RELEASED, "--hops", "1"],          # task 2: two facts, one attention
+    "memn2n-released-masked": [*MEMN2N, "--linear-start-steps", "560", "--clip-each"],   # task 6: no empty slots
     "lstm": ["--model", "lstm", "--hidden-size", "64", "--head-hidden", "32", "--optimizer", "adam",
              "--lr", "1e-3", "--clip", "1"],
     "rmc": ["--model", "rmc", "--mem-slots", "4", "--num-heads", "2", "--head-size", "16", "--head-hidden", "32",
@@ -84,7 +86,8 @@ def commands(model, task, seed):
     return out, train, evaluate
 
 
-ABLATION_TASKS = {"memn2n-released-bag": (15,), "memn2n-released-notime": (1,), "memn2n-released-1hop": (2,)}
+ABLATION_TASKS = {"memn2n-released-bag": (15,), "memn2n-released-notime": (1,), "memn2n-released-1hop": (2,),
+                  "memn2n-released-masked": (6,)}
 # the LSTM and the RMC with ten times the budget (28,000 steps), on tasks 1 and 2, seed 0 only
 LONG = {"lstm-long": "lstm", "rmc-long": "rmc"}
 LONG_STEPS = 28_000
