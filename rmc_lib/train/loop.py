@@ -7,7 +7,7 @@ import numpy as np
 
 from ..nn.layers import softmax_cross_entropy_forward
 from .checkpoints import save_checkpoint, write_history
-from .optimizers import clip_by_global_norm, clip_each_by_norm, learning_rate
+from .optimizers import clip_by_global_norm, clip_each_by_norm, halving_rate, learning_rate
 
 
 def evaluate_metrics(model, x, labels, batch_size=None):
@@ -85,6 +85,8 @@ def train(model, task, optimizer, rng, *, steps=None, minutes=None, batch_size=6
 
     if steps is None and minutes is None:
         raise ValueError("give steps or minutes (or both): training needs a budget")
+    if halve_every and (warmup_steps or decay_steps):
+        raise ValueError("give halve_every, or warmup_steps and decay_steps, not both")
     history = [] if history is None else history
     step = start_step
     budget_seconds = None if minutes is None else 60.0 * minutes
@@ -130,7 +132,10 @@ def train(model, task, optimizer, rng, *, steps=None, minutes=None, batch_size=6
     try:
         while not done():
             x, labels = task.sample(batch_size, rng)
-            lr = learning_rate(step, optimizer.lr, warmup_steps, decay_steps, halve_every=halve_every)
+            if halve_every:
+                lr = halving_rate(step, optimizer.lr, halve_every)
+            else:
+                lr = learning_rate(step, optimizer.lr, warmup_steps, decay_steps)
             loss, grads, logits = model.loss_and_grads(x, labels)
             grads, grad_norm = (clip_each_by_norm if clip_each else clip_by_global_norm)(grads, clip)
             if not (math.isfinite(loss) and math.isfinite(grad_norm)):

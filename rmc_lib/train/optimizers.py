@@ -9,6 +9,8 @@ import math
 
 import numpy as np
 
+from ..nn.checks import check_positive_int
+
 
 class SGD:
     """Stochastic gradient descent with (heavy-ball) momentum:
@@ -177,15 +179,16 @@ def _clipped(g, max_norm):
     return g * (max_norm / norm) if norm > max_norm else g
 
 
-def learning_rate(step, base_lr, warmup_steps=0, decay_steps=None, final_fraction=0.1, halve_every=None):
+def halving_rate(step, base_lr, halve_every):
+    """base_lr halved every halve_every steps, as Sukhbaatar et al. 2015 halve
+    theirs every 25 epochs. step counts from 0."""
+    return base_lr * 0.5 ** (step // check_positive_int("halve_every", halve_every))
+
+
+def learning_rate(step, base_lr, warmup_steps=0, decay_steps=None, final_fraction=0.1):
     """Linear warm-up from 0 over warmup_steps, then (if decay_steps is set) a
     cosine decay to final_fraction * base_lr at warmup_steps + decay_steps,
-    constant after; or (halve_every) base_lr halved every halve_every steps,
-    as Sukhbaatar et al. 2015 halve theirs every 25 epochs. step counts from 0."""
-    if halve_every:
-        if decay_steps:
-            raise ValueError("give decay_steps or halve_every, not both")
-        return base_lr * 0.5 ** (step // halve_every)
+    constant after. step counts from 0."""
     if warmup_steps and step < warmup_steps:
         return base_lr * (step + 1) / warmup_steps
     if not decay_steps:

@@ -9,7 +9,8 @@ import pytest
 
 from rmc_lib.train import cli
 from rmc_lib.train.checkpoints import read_checkpoint, read_history
-from rmc_lib.train.optimizers import learning_rate
+from rmc_lib.train.loop import train
+from rmc_lib.train.optimizers import halving_rate
 
 RECIPE = ["train", "--task", "babi", "--babi-task", "1", "--model", "memn2n", "--optimizer", "sgd",
           "--momentum", "0", "--lr", "0.5", "--clip", "1.25", "--batch-size", "32", "--eval-every", "4",
@@ -17,9 +18,9 @@ RECIPE = ["train", "--task", "babi", "--babi-task", "1", "--model", "memn2n", "-
 
 
 def test_halving_schedule():
-    assert [learning_rate(s, 1.0, halve_every=3) for s in range(7)] == [1, 1, 1, .5, .5, .5, .25]
+    assert [halving_rate(s, 1.0, halve_every=3) for s in range(7)] == [1, 1, 1, .5, .5, .5, .25]
     with pytest.raises(ValueError, match="not both"):
-        learning_rate(0, 1.0, decay_steps=5, halve_every=3)
+        train(None, None, None, None, steps=1, decay_steps=5, halve_every=3)
 
 
 def test_memn2n_trains_ends_its_linear_start_and_resumes_exactly(tmp_path, capsys):
