@@ -11,7 +11,7 @@ from rmc_lib.nn.memory_hops import hop_forward, position_encoding, released_posi
 from rmc_lib.tasks.babi import parse_babi
 from rmc_lib.tasks.babi_task import BabiTask
 
-from .messages import fails_naming, one_line, stub
+from .messages import fails_naming, one_line, reports_an_error, reports_the_stub
 
 
 # ----------------------------------------------------------------------------
@@ -180,18 +180,14 @@ CHECKS = [exercises.check_position_encoding, exercises.check_hop, exercises.chec
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)
 def test_a_stub_that_raises_is_reported(capsys, check):
-    assert not check(stub)
-    out = one_line(capsys)
-    assert "your function raised NotImplementedError: replace this line with your code" in out, out
+    reports_the_stub(capsys, check)
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)
 def test_a_function_that_raises_is_reported(capsys, check):
     def indexes_too_far(*args):
         return [][len(args)]
-    assert not check(indexes_too_far)
-    out = one_line(capsys)
-    assert "failed on" in out and "your function raised IndexError" in out, out
+    reports_an_error(capsys, check, indexes_too_far)
 
 
 # ----------------------------------------------------------------------------
