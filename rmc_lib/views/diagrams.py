@@ -1,5 +1,6 @@
 """Diagrams drawn with matplotlib patches: the RMC cell in one picture
-(`draw_rmc`), and the cell unrolled over time with its gradients (`draw_bptt`).
+(`draw_rmc`), the cell unrolled over time with its gradients (`draw_bptt`), and an
+end-to-end memory network with its tied tables (`draw_memn2n`).
 
 Nothing here computes anything; it draws what `rmc_lib` computes, so that a
 figure and the code never tell two different stories. The picture of one step
@@ -243,4 +244,76 @@ def draw_bptt(ax=None, steps=3):
             "θ is shared by every step, so its gradient is the sum over the steps",
             ha="center", va="top", fontsize=8.5)
     ax.set_title(f"The RMC unrolled over T = {steps} step{'s' if steps > 1 else ''}", fontsize=11)
+    return ax
+
+
+# The memory network's K + 1 tied tables, one colour each (adjacent tying: hop k's output
+# memories and hop k+1's input memories are one table, so they share a colour).
+TABLE_COLOURS = ("#c6dbef", "#fdd0a2", "#c7e9c0", "#dadaeb", "#fcbba1")
+MAX_HOPS_DRAWN = len(TABLE_COLOURS) - 1       # 4 hops fit a 9.4-inch figure with readable labels
+HOP_SPACING = 5.2      # diagram units from one hop's column to the next
+SQUARE = "round,pad=0.08"
+
+
+def draw_memn2n(ax=None, hops=3):
+    """Draw an end-to-end memory network with `hops` hops and adjacent tying.
+
+    Bottom row: the question q, embedded by E_0 (B = A^1) into u^1, then
+    u^{k+1} = u^k + o^k after each hop, and the answer softmax(u^{K+1} E_K^T)
+    (W^T = C^K). Above each hop k: the story's sentences embedded twice, as
+    input memories m_i (table E_{k-1}, the paper's A^k) and output memories c_i
+    (table E_k, C^k), the attention p = softmax(u^k . m_i) and the read
+    o^k = sum_i p_i c_i. Boxes of the same table have the same colour, so the
+    tying can be read off the picture. This is what `MemN2N.logits` computes.
+
+    Every label is a Text artist of `ax`. Returns the Axes; a new figure,
+    9.4 inches wide at most, if ax is None.
+    """
+    if isinstance(hops, bool) or not isinstance(hops, int) or not 1 <= hops <= MAX_HOPS_DRAWN:
+        raise ValueError(f"hops must be an int from 1 to {MAX_HOPS_DRAWN} (more do not fit), got {hops!r}")
+    first = 4.5                                   # the first hop's left edge
+    last = first + HOP_SPACING * (hops - 1)
+    right = last + 7.6
+    if ax is None:
+        _, ax = plt.subplots(figsize=(min(9.4, 0.42 * right + 1.0), 4.4))
+    ax.set_xlim(-0.2, right)
+    ax.set_ylim(-0.7, 10.8)
+    ax.axis("off")
+    _box(ax, 0.0, 0.3, 2.0, 1.0, "question $q$", INPUT_COLOUR, fontsize=SMALL, style=SQUARE)
+    _box(ax, 0.0, 8.4, 2.0, 1.3, "the story:\nsentences $x_i$", INPUT_COLOUR, fontsize=SMALL, style=SQUARE)
+    _box(ax, 2.5, 0.3, 1.2, 1.0, "$E_0$ (B)", TABLE_COLOURS[0], fontsize=SMALL, style=SQUARE)
+    _arrow(ax, [(2.1, 0.8), (2.4, 0.8)])
+    ax.plot([1.0, 1.0, last + 3.3], [9.8, 10.4, 10.4], color=LINE_COLOUR, linewidth=1.1)   # the story, to every hop
+    start = 3.8                                   # where the state u^k comes from
+    for k in range(1, hops + 1):
+        x = first + HOP_SPACING * (k - 1)
+        m, c = x + 0.9, x + 3.3                   # the two columns' centres
+        _arrow(ax, [(m, 10.4), (m, 9.3)])
+        _arrow(ax, [(c, 10.4), (c, 9.3)])
+        _box(ax, x, 8.0, 1.8, 1.2, f"$m_i$ with $E_{{{k - 1}}}$\n(A$^{k}$)", TABLE_COLOURS[k - 1],
+             fontsize=SMALL, style=SQUARE)
+        _box(ax, x + 2.4, 8.0, 1.8, 1.2, f"$c_i$ with $E_{{{k}}}$\n(C$^{k}$)", TABLE_COLOURS[k],
+             fontsize=SMALL, style=SQUARE)
+        _arrow(ax, [(m, 7.9), (m, 6.3)])
+        _arrow(ax, [(c, 7.9), (c, 6.3)])
+        _box(ax, x, 4.9, 1.8, 1.3, f"softmax\n($u^{k} \\cdot m_i$)", BLOCK_COLOUR, fontsize=SMALL,
+             style=SQUARE)
+        _box(ax, x + 2.4, 4.9, 1.8, 1.3, f"$o^{k} = \\sum_i p_i\\, c_i$", BLOCK_COLOUR, fontsize=SMALL,
+             style=SQUARE)
+        _arrow(ax, [(x + 1.9, 5.55), (x + 2.3, 5.55)], label="$p$", label_at=(x + 2.1, 5.8), ha="center",
+               va="bottom")
+        # the state: along the bottom, up to the attention, and the read added to it
+        ax.plot([start, c - 0.25], [0.8, 0.8], color=LINE_COLOUR, linewidth=1.1)
+        ax.text((start + m) / 2, 1.0, f"$u^{k}$", ha="center", va="bottom", fontsize=FONT)
+        _arrow(ax, [(m, 0.8), (m, 4.8)])
+        _arrow(ax, [(c, 4.8), (c, 1.05)], label=f"$o^{k}$", label_at=(c + 0.15, 3.0))
+        ax.add_patch(FancyBboxPatch((c - 0.17, 0.63), 0.34, 0.34, boxstyle="circle,pad=0.05",
+                                    facecolor=STEP_COLOUR, edgecolor=LINE_COLOUR))
+        ax.text(c, 0.8, "+", ha="center", va="center", fontsize=FONT)
+        start = c + 0.25
+    ax.text(start + 0.5, 1.0, f"$u^{{{hops + 1}}}$", ha="center", va="bottom", fontsize=FONT)
+    _arrow(ax, [(start, 0.8), (start + 1.1, 0.8)])
+    _box(ax, start + 1.2, 0.3, 2.3, 1.0, f"softmax($u\\, E_{{{hops}}}^\\top$)\n(W$^\\top$ = C$^{hops}$)",
+         TABLE_COLOURS[hops], fontsize=SMALL, style=SQUARE)
+    ax.text(start + 2.35, -0.35, "the answer", ha="center", va="center", fontsize=FONT)
     return ax

@@ -151,3 +151,34 @@ def test_bptt_default_is_three_steps_and_the_figure_fits_them():
 def test_bptt_rejects_a_step_count_that_is_not_a_positive_int(steps):
     with pytest.raises(ValueError, match="steps must be a positive int"):
         draw_bptt(steps=steps)
+
+
+# ----------------------------------------------------------------------------
+# draw_memn2n: the memory network with its tied tables
+# ----------------------------------------------------------------------------
+
+def test_memn2n_diagram_labels_every_hop_and_colours_tied_tables_alike():
+    from matplotlib.colors import to_rgba
+    from matplotlib.patches import FancyBboxPatch
+
+    from rmc_lib.views.diagrams import TABLE_COLOURS, draw_memn2n
+    ax = draw_memn2n(hops=3)
+    texts = [t.get_text() for t in ax.texts]
+    for k in (1, 2, 3):
+        assert f"$m_i$ with $E_{{{k - 1}}}$\n(A$^{k}$)" in texts and f"$c_i$ with $E_{{{k}}}$\n(C$^{k}$)" in texts
+        assert f"$u^{k}$" in texts and f"$o^{k}$" in texts
+    assert "$u^{4}$" in texts and "the answer" in texts
+    # each table's colour appears on both of its boxes: C^k and A^{k+1} are one table
+    colours = [tuple(p.get_facecolor()) for p in ax.patches if isinstance(p, FancyBboxPatch)]
+    for k, colour in enumerate(TABLE_COLOURS[:4]):   # E_0: B and A^1; E_1, E_2: C^k and A^{k+1}; E_3: C^3 and W
+        assert colours.count(to_rgba(colour)) == 2, k
+    assert ax.figure.get_size_inches()[0] <= 9.4
+    for hops in (1, 2, 3, 4):
+        assert layout_problems(draw_memn2n(hops=hops).figure) == [], hops
+
+
+def test_memn2n_diagram_refuses_a_bad_number_of_hops():
+    from rmc_lib.views.diagrams import draw_memn2n
+    for hops in (0, 5, 2.0, True):
+        with pytest.raises(ValueError, match="hops must be an int from 1 to 4"):
+            draw_memn2n(hops=hops)
