@@ -1,0 +1,82 @@
+"""ACT around an LSTM: BPTT through the time steps and the ponder steps
+(including the ponder cost's remainder) against finite differences, on inputs
+where no halting decision sits near the threshold; and Sonnet's conventions."""
+
+import numpy as np
+import pytest
+
+from rmc_lib.cores.act import ACT
+from rmc_lib.cores.sonnet_lstm import SonnetLSTM
+from rmc_lib.nn.gradcheck import check_gradients
+
+
+def make(seed, max_steps=0, threshold=0.9, halting_bias=-1.0):
+    rng = np.random.default_rng(seed)
+    core = SonnetLSTM(4, input_size=3 + 1, rng=rng)
+    act = ACT(core, 2, rng=rng, threshold=threshold, max_steps=max_steps, halting_bias=halting_bias)
+    act.params["halting.W"] *= 3.0            # examples that ponder for different numbers of steps
+    return act, rng
+
+
+def decisions_margin(act, x):
+    """How close any running example's C^{n-1} + h^n came to the threshold."""
+    _, _, _, cache = act.forward(x)
+    closest = np.inf
+    for steps, _ in cache["steps"]:
+        C = np.zeros(x.shape[0])
+        for _, _, _, halting, over, weight in steps:
+            running = C < 1
+            closest = min(closest, np.min(np.abs(C + halting - act.threshold)[running], initial=np.inf))
+            C = C + weight
+    return closest
+
+
+@pytest.mark.parametrize("max_steps", [0, 3])
+def test_bptt_gradients_with_the_ponder_cost(max_steps):
+    B, T = 4, 2
+    for seed in range(200):
+        act, rng = make(seed, max_steps)
+        x = rng.normal(size=(B, T, 3))
+        _, _, (N, R), _ = act.forward(x)
+        if decisions_margin(act, x) > 1e-3 and len(np.unique(N)) > 1:
+            break
+    else:
+        pytest.fail("no inputs away from the threshold found")
+    dy, dh, dc, dR = rng.normal(size=(B, T, 2)), rng.normal(size=(B, 4)), rng.normal(size=(B, 4)), rng.normal(size=(B, T))
+
+    def loss():
+        y, (h, c), (_, R), _ = act.forward(x)
+        return np.sum(y * dy) + np.sum(h * dh) + np.sum(c * dc) + np.sum(R * dR)
+
+    _, _, _, cache = act.forward(x)
+    grads, dx, _ = act.backward(dy, (dh, dc), dR, cache)
+    errors = check_gradients(loss, {**act.params, "x": x}, {**grads, "x": dx})
+    assert max(errors.values()) < 1e-7, errors
+
+
+def test_sonnets_conventions():
+    act, rng = make(0, threshold=0.5, halting_bias=8.0)      # every example halts at its first step
+    y, state, (N, R), cache = act.forward(rng.normal(size=(3, 1, 3)))
+    np.testing.assert_array_equal(N, 1.0)
+    np.testing.assert_array_equal(R, 0.0)                     # Sonnet's remainder then stays at its initial 0
+    steps, _ = cache["steps"][0]
+    np.testing.assert_array_equal(steps[0][5], 1.0)           # though the step's weight is 1
+    act, rng = make(1, max_steps=2, halting_bias=-8.0)        # nobody would halt: max_steps stops them
+    _, _, (N, R), cache = act.forward(rng.normal(size=(3, 1, 3)))
+    np.testing.assert_array_equal(N, 2.0)
+    steps, _ = cache["steps"][0]
+    D = act.core.input_size
+    first_input = steps[0][0][0][:, :D]                       # the core's input at ponder step 1 ([x, flag] of
+    second_input = steps[1][0][0][:, :D]                      # SonnetLSTM's [x, flag, h]) ...
+    assert np.all(first_input[:, -1] == 0) and np.all(second_input[:, -1] == 1)   # ... flag 0, then 1
+    np.testing.assert_allclose(sum(s[5] for s in steps), 1.0)                     # the weights add up to 1
+
+
+def test_bad_arguments_are_refused():
+    core = SonnetLSTM(4, input_size=4, rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="threshold must be in"):
+        ACT(core, 2, rng=np.random.default_rng(0), threshold=0.0)
+    with pytest.raises(ValueError, match="max_steps must be an integer"):
+        ACT(core, 2, rng=np.random.default_rng(0), max_steps=-1)
+    with pytest.raises(ValueError, match="LSTM-like core"):
+        ACT(object(), 2, rng=np.random.default_rng(0))
