@@ -1,5 +1,6 @@
-"""Losses for outputs at every step: sigmoid cross-entropy on the steps that
-are scored (a mask), as the algorithmic tasks of the NTM paper use them."""
+"""Losses for outputs at every step, on the steps that are scored (a mask):
+sigmoid cross-entropy for bits, as the algorithmic tasks of the NTM paper use
+them, and softmax cross-entropy for a symbol per step (the transduction tasks)."""
 
 import numpy as np
 
@@ -36,3 +37,37 @@ def masked_sigmoid_cross_entropy_backward(dloss, cache):
     """Returns dlogits [B, T, O] = (sigmoid(z) - y) * mask / count, times dloss."""
     logits, targets, weight, count = cache
     return dloss * (sigmoid(logits) - targets) * weight / count
+
+
+def masked_softmax_cross_entropy_forward(logits, labels, mask):
+    """Mean cross-entropy per scored step, for a class (a symbol) at every step.
+
+    logits: [B, T, C] (raw scores: the softmax is applied here, once), labels:
+    [B, T] integers in [0, C), mask: [B, T] (1 where a step is scored). The
+    loss is -log softmax(z)[label] averaged over the scored steps (0 if none).
+    """
+    logits = check_array("logits", logits, ndim=3)
+    labels = np.asarray(labels)
+    mask = check_array("mask", mask)
+    B, T, C = logits.shape
+    if labels.shape != (B, T) or mask.shape != (B, T):
+        raise ValueError(f"labels and mask must have shape [B, T] = {[B, T]}, got {list(labels.shape)} "
+                         f"and {list(mask.shape)}")
+    if not np.issubdtype(labels.dtype, np.integer):
+        raise ValueError(f"labels must be integers, got dtype {labels.dtype}")
+    if labels.size and (labels.min() < 0 or labels.max() >= C):
+        raise ValueError(f"labels must lie in [0, {C}), got values from {labels.min()} to {labels.max()}")
+    shifted = logits - logits.max(axis=-1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    picked = np.take_along_axis(log_probs, labels[..., None], axis=-1)[..., 0]
+    count = max(float(mask.sum()), 1.0)
+    loss = float(-np.sum(picked * mask) / count)
+    return loss, (log_probs, labels, mask.astype(logits.dtype), count)
+
+
+def masked_softmax_cross_entropy_backward(dloss, cache):
+    """Returns dlogits [B, T, C] = (softmax(z) - one_hot(label)) * mask / count, times dloss."""
+    log_probs, labels, mask, count = cache
+    d = np.exp(log_probs)
+    np.put_along_axis(d, labels[..., None], np.take_along_axis(d, labels[..., None], axis=-1) - 1, axis=-1)
+    return dloss * d * mask[..., None] / count
