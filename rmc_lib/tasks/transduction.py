@@ -23,6 +23,27 @@ from ..nn.checks import check_generator, check_positive_int
 KINDS = ("copy", "reversal", "bigram-flip")
 
 
+class SymbolTargets:
+    """The answers of a batch of transduction strings: targets [B, T] symbol
+    indices (0 where nothing is asked) and mask [B, T] (1 on the answer
+    steps). Slicing and len() act on the batch, like an array of labels."""
+
+    def __init__(self, targets, mask):
+        targets, mask = np.asarray(targets), np.asarray(mask)
+        if targets.ndim != 2 or mask.shape != targets.shape:
+            raise ValueError(f"targets and mask must both be [B, T], got shapes {list(targets.shape)} "
+                             f"and {list(mask.shape)}")
+        self.targets, self.mask = targets, mask
+
+    def __len__(self):
+        return self.targets.shape[0]
+
+    def __getitem__(self, index):
+        if isinstance(index, (int, np.integer)):
+            index = slice(index, index + 1 if index != -1 else None)
+        return SymbolTargets(self.targets[index], self.mask[index])
+
+
 def transform(kind, string):
     """The target of a source string (a list or array of symbols)."""
     string = list(string)
@@ -40,9 +61,9 @@ class Transduction:
     """Copy, reversal or bigram flipping of strings of `num_symbols` symbols,
     lengths min_length..max_length (bigram flip: even lengths only).
 
-    sample(batch_size, rng) -> (x [B, T, num_symbols + 1], targets [B, T] symbol
-    indices, mask [B, T]); T = 2 L + 1 for the longest string L of the batch,
-    shorter ones padded at the end with mask 0.
+    sample(batch_size, rng) -> (x [B, T, num_symbols + 1], SymbolTargets:
+    targets [B, T] symbol indices and mask [B, T]); T = 2 L + 1 for the longest
+    string L of the batch, shorter ones padded at the end with mask 0.
     """
 
     def __init__(self, kind="reversal", num_symbols=32, min_length=8, max_length=64):
@@ -72,7 +93,7 @@ class Transduction:
         return lengths
 
     def encode(self, strings):
-        """A batch from given strings (lists of symbol indices): (x, targets, mask)."""
+        """A batch from given strings (lists of symbol indices): (x, SymbolTargets)."""
         longest = max(len(s) for s in strings)
         B, T, S = len(strings), 2 * longest + 1, self.num_symbols
         x = np.zeros((B, T, S + 1))
@@ -87,7 +108,7 @@ class Transduction:
             x[b, L, S] = 1.0                                    # the separator
             targets[b, L + 1:2 * L + 1] = transform(self.kind, string)
             mask[b, L + 1:2 * L + 1] = 1.0
-        return x, targets, mask
+        return x, SymbolTargets(targets, mask)
 
     def sample(self, batch_size, rng, min_length=None, max_length=None):
         """A batch of random strings; lengths from min_length..max_length

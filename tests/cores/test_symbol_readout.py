@@ -16,7 +16,8 @@ from ..nn.test_neural_stack import margins
 
 def test_gradients_with_an_lstm(rng):
     task = Transduction("reversal", num_symbols=4, min_length=2, max_length=3)
-    x, targets, mask = task.sample(3, rng)
+    x, labels = task.sample(3, rng)
+    targets, mask = labels.targets, labels.mask
     model = SymbolTagger(LSTM(5, input_size=task.input_size, rng=rng), 4, rng=rng)
     _, grads, _ = model.loss_and_grads(x, (targets, mask))
     errors = check_gradients(lambda: model.loss_and_grads(x, (targets, mask))[0], model.params, grads)
@@ -27,7 +28,8 @@ def test_gradients_with_a_stack():
     task = Transduction("reversal", num_symbols=3, min_length=2, max_length=3)
     for seed in range(300):
         rng = np.random.default_rng(seed)
-        x, targets, mask = task.sample(2, rng)
+        x, labels = task.sample(2, rng)
+        targets, mask = labels.targets, labels.mask
         model = SymbolTagger(StackLSTM(4, input_size=task.input_size, value_size=2, rng=rng), 3, rng=rng)
         for name in ("core.push.W", "core.pop.W"):
             model.params[name] *= 3.0          # pushes and pops away from 1/2, where ties are likely

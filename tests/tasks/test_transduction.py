@@ -18,7 +18,8 @@ def test_transforms():
 @pytest.mark.parametrize("kind", ["copy", "reversal", "bigram-flip"])
 def test_encoding(kind):
     task = Transduction(kind, num_symbols=5)
-    x, targets, mask = task.encode([[0, 1, 2, 3], [4, 4]])
+    x, labels = task.encode([[0, 1, 2, 3], [4, 4]])
+    targets, mask = labels.targets, labels.mask
     assert x.shape == (2, 9, 6) and targets.shape == mask.shape == (2, 9)
     np.testing.assert_array_equal(x[0, :4].argmax(1), [0, 1, 2, 3])
     assert x[0, 4, 5] == 1 and x[0, 5:].sum() == 0               # the separator, then nothing
@@ -31,13 +32,14 @@ def test_encoding(kind):
 
 def test_lengths_seeds_and_a_test_beyond_training():
     task = Transduction("bigram-flip", num_symbols=8, min_length=8, max_length=64)
-    x, targets, mask = task.sample(200, np.random.default_rng(0))
-    lengths = mask.sum(1)
+    x, labels = task.sample(200, np.random.default_rng(0))
+    lengths = labels.mask.sum(1)
     assert lengths.min() >= 8 and lengths.max() <= 64 and np.all(lengths % 2 == 0)
-    a, b = task.test_set(5, seed=1), task.test_set(5, seed=1)
-    for u, v in zip(a, b):
-        np.testing.assert_array_equal(u, v)
-    longer = task.test_set(50, seed=2, min_length=65, max_length=128)[2].sum(1)
+    (xa, la), (xb, lb) = task.test_set(5, seed=1), task.test_set(5, seed=1)
+    np.testing.assert_array_equal(xa, xb)
+    np.testing.assert_array_equal(la.targets, lb.targets)
+    assert len(la[1:3]) == 2 and la[1:3].mask.shape == (2, xa.shape[1])
+    longer = task.test_set(50, seed=2, min_length=65, max_length=128)[1].mask.sum(1)
     assert longer.min() >= 65 and longer.max() <= 128
     with pytest.raises(ValueError, match="max_length must be at least"):
         Transduction(min_length=9, max_length=8)
