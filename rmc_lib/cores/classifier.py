@@ -21,6 +21,7 @@ from .lstm import LSTM
 from .ntm import NTM
 from .relational_rnn import RelationalRNN
 from .rmc import RelationalMemory
+from .stack_rnn import StackLSTM
 
 
 class SequenceClassifier:
@@ -83,7 +84,7 @@ class SequenceClassifier:
         return loss, grads, logits
 
 
-MODEL_KINDS = ("rmc", "lstm", "relational-rnn", "ntm", "dnc")
+MODEL_KINDS = ("rmc", "lstm", "relational-rnn", "ntm", "dnc", "stack-lstm", "queue-lstm")
 
 _RMC_ARGS = {"mem_slots", "head_size", "num_heads", "num_blocks", "gate_style", "attention_mlp_layers",
              "key_size", "forget_bias", "input_bias"}
@@ -94,6 +95,8 @@ CORE_ARGS = {
     "ntm": {"memory_size", "word_size", "num_reads", "num_writes", "hidden_size", "shift_range",
             "output_size", "clip_value"},
     "dnc": {"memory_size", "word_size", "num_reads", "num_writes", "hidden_size", "output_size", "clip_value"},
+    "stack-lstm": {"hidden_size", "value_size", "output_size", "forget_bias"},
+    "queue-lstm": {"hidden_size", "value_size", "output_size", "forget_bias"},
 }
 
 #: hidden_size when none is given, for the default output_size of a classifier's NTM or DNC (the cores' own)
@@ -102,12 +105,15 @@ _DEFAULT_HIDDEN = {"ntm": 100, "dnc": 64}
 
 def build_core(kind, input_size, rng, dtype=np.float32, **sizes):
     """A recurrent core of the given kind: 'rmc', 'lstm', 'relational-rnn',
-    'ntm' or 'dnc', with the sizes CORE_ARGS[kind] allows (others are refused)."""
+    'ntm', 'dnc', 'stack-lstm' or 'queue-lstm' (an LSTM with a continuous stack
+    or queue), with the sizes CORE_ARGS[kind] allows (others are refused)."""
     if kind not in CORE_ARGS:
         raise ValueError(f"model kind must be one of {list(MODEL_KINDS)}, got {kind!r}")
     unknown = sorted(set(sizes) - CORE_ARGS[kind])
     if unknown:
         raise ValueError(f"a {kind!r} model takes no {unknown}; it takes {sorted(CORE_ARGS[kind])}")
+    if kind in ("stack-lstm", "queue-lstm"):
+        return StackLSTM(**sizes, queue=kind == "queue-lstm", input_size=input_size, rng=rng, dtype=dtype)
     core_class = {"rmc": RelationalMemory, "lstm": LSTM, "relational-rnn": RelationalRNN, "ntm": NTM,
                   "dnc": DNC}[kind]
     return core_class(**sizes, input_size=input_size, rng=rng, dtype=dtype)

@@ -8,6 +8,7 @@
   babi                a reader for bAbI files (official or generated) and their encoding
   babi_generate       seeded bAbI-style tasks 1, 2, 3, 6, 11 and 15 in the official file format
   babi_task           a bAbI task for training: batches, validation and test sets (BabiTask)
+  transduction        copy, reversal and bigram flipping of symbol strings; parity (for ACT)
 
 `make_task(name, **sizes)` builds one by its command-line name. A task with
 `per_step = True` answers at every step (bits, scored on a mask of answer
@@ -22,10 +23,14 @@ from .copy import Copy, RepeatCopy  # noqa: F401
 from .dm_repeat_copy import DMRepeatCopy  # noqa: F401
 from .nth_farthest import NthFarthest, nth_farthest_index, one_hot  # noqa: F401
 from .sequences import SequenceTargets  # noqa: F401
+from .transduction import Parity, SymbolTargets, Transduction  # noqa: F401
 
 TASKS = {"nth-farthest": NthFarthest, "copy": Copy, "repeat-copy": RepeatCopy,
          "associative-recall": AssociativeRecall, "dm-repeat-copy": DMRepeatCopy,
-         "babi": BabiTask}
+         "babi": BabiTask,
+         "reversal": lambda **sizes: Transduction("reversal", **sizes),
+         "symbol-copy": lambda **sizes: Transduction("copy", **sizes),
+         "bigram-flip": lambda **sizes: Transduction("bigram-flip", **sizes)}
 
 
 def make_task(name, **kwargs):

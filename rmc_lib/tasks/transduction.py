@@ -83,8 +83,8 @@ class Transduction:
         return self.num_symbols + 1           # the symbols' one-hot, and the separator
 
     def config(self):
-        return {"kind": self.kind, "num_symbols": self.num_symbols, "min_length": self.min_length,
-                "max_length": self.max_length}
+        """The sizes that rebuild this task (its kind is in its name: make_task('reversal', ...))."""
+        return {"num_symbols": self.num_symbols, "min_length": self.min_length, "max_length": self.max_length}
 
     def _lengths(self, batch_size, rng, min_length, max_length):
         lengths = rng.integers(min_length, max_length + 1, size=batch_size)
@@ -120,8 +120,13 @@ class Transduction:
         lengths = self._lengths(batch_size, rng, lo, hi)
         return self.encode([rng.integers(self.num_symbols, size=L) for L in lengths])
 
-    def test_set(self, size, seed, min_length=None, max_length=None):
-        """A fixed held-out set, drawn from its own generator."""
+    size_argument = "length"      # what `evaluate --lengths` varies
+
+    def test_set(self, size, seed, min_length=None, max_length=None, length=None):
+        """A fixed held-out set, drawn from its own generator; length: every
+        string of that one length (a test beyond the training lengths)."""
+        if length is not None:
+            min_length = max_length = length
         return self.sample(size, np.random.default_rng(seed), min_length, max_length)
 
 

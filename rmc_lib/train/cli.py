@@ -47,6 +47,7 @@ import numpy as np
 from ..cores.classifier import MODEL_KINDS as CORE_KINDS
 from ..tasks import TASKS
 from .checkpoints import load_params, read_checkpoint, read_history, restore, write_history
+from .configs import MEMORY_DEFAULTS, TASK_OPTIONS, model_config, task_config  # noqa: F401 (re-exported)
 from .loop import evaluate_metrics, linear_start_switch, train
 from .optimizers import OPTIMIZERS
 from .runs import accuracy_by_n, build_model, build_task, load_trained
@@ -109,6 +110,8 @@ def build_parser():
     g.add_argument("--item-length", type=int, default=None, help="associative recall: vectors per item (None: 3)")
     g.add_argument("--min-items", type=int, default=None, help="associative recall: fewest items (None: 2)")
     g.add_argument("--max-items", type=int, default=None, help="associative recall: most items (None: 6)")
+    g.add_argument("--symbols", type=int, default=None,
+                   help="reversal, symbol copy, bigram flip: symbols in the strings (None: 32)")
     g.add_argument("--babi-task", type=int, default=1, help="bAbI: the task's number")
     g.add_argument("--babi-size", choices=["1k", "10k"], default="1k", help="bAbI, generated: training questions")
     g.add_argument("--babi-seed", type=int, default=0, help="bAbI, generated: the data's seed")
@@ -144,6 +147,7 @@ def build_parser():
     g.add_argument("--clip-value", type=float, default=20.0,
                    help="NTM: bound on the heads' parameters and the output; DNC: on the controller's "
                         "output and state and on the output (0: none)")
+    g.add_argument("--value-size", type=int, default=None, help="stack-lstm, queue-lstm: numbers per value (None: 8)")
     g.add_argument("--embedding-size", type=int, default=20, help="MemN2N: embedding size d")
     g.add_argument("--hops", type=int, default=3, help="MemN2N: hops K")
     g.add_argument("--encoding", choices=["position", "bag"], default="position",
@@ -193,70 +197,6 @@ def build_parser():
                     help="per-step tasks: also test at these sizes, e.g. 30,60,120 (the sequence length; "
                          "for associative recall the number of items)")
     return parser
-
-
-#: The memory options' defaults per model: the NTM's as before, the DNC's deepmind/dnc's train.py's.
-MEMORY_DEFAULTS = {"ntm": dict(memory_size=128, word_size=20, num_reads=1, num_writes=1),
-                   "dnc": dict(memory_size=16, word_size=16, num_reads=4, num_writes=1)}
-
-
-def model_config(args):
-    sizes = {}
-    if args.model in ("rmc", "relational-rnn"):
-        sizes.update(mem_slots=args.mem_slots, head_size=args.head_size, num_heads=args.num_heads,
-                     num_blocks=args.num_blocks,
-                     gate_style=None if args.gate_style == "none" else args.gate_style,
-                     attention_mlp_layers=args.mlp_layers, key_size=args.key_size,
-                     forget_bias=args.forget_bias, input_bias=args.input_bias)
-    if args.model in ("lstm", "relational-rnn"):
-        sizes["hidden_size"] = args.hidden_size
-    if args.model == "lstm":
-        sizes["forget_bias"] = args.forget_bias
-    if args.model in MEMORY_DEFAULTS:
-        for name, default in MEMORY_DEFAULTS[args.model].items():
-            sizes[name] = default if getattr(args, name) is None else getattr(args, name)
-        sizes.update(hidden_size=args.hidden_size, clip_value=args.clip_value)
-    if args.model == "ntm":
-        sizes["shift_range"] = args.shift_range
-    if args.model == "memn2n":
-        sizes.update(embedding_size=args.embedding_size, hops=args.hops, encoding=args.encoding,
-                     temporal=not args.no_temporal)
-        if args.attend_empty:
-            sizes["attend_empty"] = True
-    return {"kind": args.model, "sizes": sizes, "head_hidden": args.head_hidden, "dtype": args.dtype}
-
-
-TASK_OPTIONS = {   # the per-step tasks' arguments, by command-line option
-    "copy": {"bits": "num_bits", "min_length": "min_length", "max_length": "max_length"},
-    "repeat-copy": {"bits": "num_bits", "min_length": "min_length", "max_length": "max_length",
-                    "min_repeats": "min_repeats", "max_repeats": "max_repeats"},
-    "associative-recall": {"bits": "num_bits", "item_length": "item_length", "min_items": "min_items",
-                           "max_items": "max_items"},
-    "dm-repeat-copy": {"bits": "num_bits", "min_length": "min_length", "max_length": "max_length",
-                       "min_repeats": "min_repeats", "max_repeats": "max_repeats", "norm_max": "norm_max"},
-}
-
-
-def task_config(args):
-    """The task's configuration: for Nth farthest its four options; for a
-    per-step task the options given (run_train then records all its arguments)."""
-    if args.task == "babi":
-        config = {"name": "babi", "babi_task": args.babi_task, "memory_size": args.babi_memory,
-                  "random_noise": args.random_noise if args.model == "memn2n" else 0.0,
-                  "form": "memory" if args.model == "memn2n" else "sequence"}
-        if args.babi_dir is None:
-            config.update(size=args.babi_size, data_seed=args.babi_seed)
-        else:
-            config["folder"] = args.babi_dir
-        return config
-    if args.task in TASK_OPTIONS:
-        given = {arg: getattr(args, option) for option, arg in TASK_OPTIONS[args.task].items()}
-        return {"name": args.task, **{k: v for k, v in given.items() if v is not None}}
-    n = None if args.n is None else list(args.n)
-    config = {"name": args.task, "num_objects": args.objects, "num_features": args.features, "n_choices": n}
-    if args.include_n:
-        config["include_n"] = True
-    return config
 
 
 def start_from(model, model_cfg, path):
@@ -317,7 +257,7 @@ def run_train(args, argv):
         task = build_task(task_cfg)
     except ValueError as error:
         sys.exit(f"bad task: {error}")
-    if getattr(task, "per_step", False):
+    if args.task in TASK_OPTIONS:
         task_cfg = {"name": args.task, **task.config()}
     rng = np.random.default_rng(args.seed)
     try:
@@ -381,8 +321,9 @@ def run_train(args, argv):
 
 def run_evaluate(args):
     model, task, meta = load_trained(args.checkpoint)
-    if args.lengths and not getattr(task, "per_step", False):
-        sys.exit("--lengths applies to per-step tasks (copy, repeat copy, associative recall, dm repeat copy)")
+    if args.lengths and not hasattr(task, "size_argument"):
+        sys.exit("--lengths applies to the sequence tasks (copy, repeat copy, associative recall, dm repeat copy, "
+                 "reversal, symbol copy, bigram flip)")
     size = args.eval_size or meta["settings"]["eval_size"]
     if meta["task"]["name"] == "babi":
         size = args.eval_size or len(task.test_questions)
@@ -393,11 +334,13 @@ def run_evaluate(args):
     print(f"held-out accuracy {accuracy:.4f} (loss {metrics['loss']:.4f}) on {size} examples")
     if meta["task"]["name"] == "babi":
         print(f"  test error {1 - accuracy:.4f} ({np.sum(predictions != labels)} of {size} questions wrong)")
-    if getattr(task, "per_step", False):
-        print(f"  {metrics['bit_errors']:.3f} wrong bits per sequence")
+    if hasattr(task, "size_argument"):
+        wrong = "bit_errors" if "bit_errors" in metrics else "symbol_errors"
+        unit = "bits" if wrong == "bit_errors" else "symbols"
+        print(f"  {metrics[wrong]:.3f} wrong {unit} per sequence")
         for value in args.lengths or ():
             at = evaluate_metrics(model, *task.test_set(size, seed=TEST_SET_SEED, **{task.size_argument: value}))
-            print(f"  {task.size_argument} {value}: {at['bit_errors']:.3f} wrong bits per sequence, "
+            print(f"  {task.size_argument} {value}: {at[wrong]:.3f} wrong {unit} per sequence, "
                   f"{at['accuracy']:.4f} of sequences perfect")
     if meta["task"]["name"] == "nth-farthest" and task.include_n:
         for value, (value_accuracy, count) in accuracy_by_n(model, task, x, labels, predictions).items():

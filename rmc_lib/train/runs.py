@@ -11,9 +11,10 @@ import re
 
 import numpy as np
 
-from ..cores.classifier import build_classifier
+from ..cores.classifier import build_classifier, build_core
 from ..cores.memn2n import MemN2N
 from ..cores.sequence_readout import build_tagger
+from ..cores.symbol_readout import SymbolTagger
 from ..tasks import make_task
 from .checkpoints import history_columns, load_params, read_checkpoint, read_history
 from .loop import evaluate
@@ -39,6 +40,9 @@ def build_model(config, task, rng):
     if config["kind"] == "memn2n":
         return MemN2N(task.vocab_size, memory_size=task.memory_size, rng=rng, dtype=np.dtype(config["dtype"]),
                       **config["sizes"])
+    if hasattr(task, "num_symbols"):            # a string of symbols to answer (transduction)
+        core = build_core(config["kind"], task.input_size, rng, dtype=np.dtype(config["dtype"]), **config["sizes"])
+        return SymbolTagger(core, task.num_symbols, rng=rng)
     if getattr(task, "per_step", False):
         return build_tagger(config["kind"], task.input_size, task.num_outputs, rng,
                             dtype=np.dtype(config["dtype"]), **config["sizes"])

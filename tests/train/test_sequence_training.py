@@ -162,5 +162,5 @@ def test_command_line_refusals(tmp_path):
     cli.main(["train", "--objects", "3", "--features", "2", "--model", "lstm", "--hidden-size", "4",
               "--head-hidden", "4", "--batch-size", "4", "--steps", "1", "--eval-every", "1", "--eval-size", "8",
               "--quiet", "--out", out])
-    with pytest.raises(SystemExit, match="--lengths applies to per-step tasks"):
+    with pytest.raises(SystemExit, match="--lengths applies to the sequence tasks"):
         cli.main(["evaluate", os.path.join(out, "checkpoint.npz"), "--lengths", "3"])
