@@ -24,7 +24,7 @@ import numpy as np
 
 from ..nn.checks import check_float_dtype, check_generator, check_positive_int, check_sequence, check_shape
 from ..nn.init import truncated_normal
-from ..nn.layers import sigmoid
+from ..nn.layers import sigmoid, softmax_cross_entropy_backward, softmax_cross_entropy_forward
 from .lstm import LSTM
 
 
@@ -153,3 +153,59 @@ class ACT:
         for t in reversed(range(T)):
             dx[:, t], d_state = self.step_backward(d_outputs[:, t], d_state, dR[:, t], cache["steps"][t], grads)
         return grads, dx, d_state
+
+
+class ACTClassifier:
+    """An ACT core whose output at the last time step is a class's logits, trained
+    on cross-entropy plus the ponder cost (Graves 2016, eq. 12):
+
+        loss = cross-entropy(y_T, label) + ponder_penalty * mean over the batch of sum_t (N_t + R_t)
+
+    N has no gradient; R's is ponder_penalty / B at every step. params are the
+    ACT's ('core.*', 'halting.*', 'out.*', out.W of width num_classes)."""
+
+    def __init__(self, act, ponder_penalty=1e-3):
+        if not isinstance(act, ACT):
+            raise ValueError(f"act must be an ACT, got {type(act).__name__}")
+        if not ponder_penalty >= 0:
+            raise ValueError(f"ponder_penalty must be >= 0, got {ponder_penalty!r}")
+        self.act, self.ponder_penalty = act, float(ponder_penalty)
+        self.params, self.dtype, self.num_classes = act.params, act.dtype, act.output_size
+
+    def num_params(self):
+        return self.act.num_params()
+
+    def logits(self, x):
+        """x [B, T, D] -> (logits [B, num_classes], (N, R) each [B, T], cache)."""
+        outputs, _, ponder, cache = self.act.forward(x)
+        return outputs[:, -1], ponder, cache
+
+    def loss_and_grads(self, x, labels):
+        """(loss, grads, logits): the cross-entropy and the ponder cost together."""
+        logits, (N, R), cache = self.logits(x)
+        loss, loss_cache = softmax_cross_entropy_forward(logits, labels)
+        B, T = N.shape
+        loss += self.ponder_penalty * float(np.sum(N + R)) / B
+        d_outputs = np.zeros((B, T, self.num_classes), self.dtype)
+        d_outputs[:, -1] = softmax_cross_entropy_backward(1.0, loss_cache)
+        d_remainders = np.full((B, T), self.ponder_penalty / B, self.dtype)
+        grads, _, _ = self.act.backward(d_outputs, None, d_remainders, cache)
+        return loss, grads, logits
+
+    def evaluate(self, x, labels, batch_size=None):
+        """Loss (cross-entropy and ponder cost), accuracy, predictions, and the
+        mean ponder steps (steps: N) and ponder cost (ponder: N + R) per time step."""
+        batch_size = batch_size or 500
+        losses, predictions, steps, ponder = [], [], [], []
+        for start in range(0, len(labels), batch_size):
+            part = slice(start, start + batch_size)
+            logits, (N, R), _ = self.logits(x[part])
+            loss, _ = softmax_cross_entropy_forward(logits, labels[part])
+            losses.append((loss + self.ponder_penalty * float(np.sum(N + R)) / len(logits)) * len(logits))
+            predictions.append(logits.argmax(axis=1))
+            steps.append(N.mean(axis=1))
+            ponder.append((N + R).mean(axis=1))
+        predictions = np.concatenate(predictions)
+        return {"loss": float(sum(losses) / len(labels)), "accuracy": float(np.mean(predictions == labels)),
+                "predictions": predictions, "steps": float(np.concatenate(steps).mean()),
+                "ponder": float(np.concatenate(ponder).mean())}

@@ -131,13 +131,17 @@ class Transduction:
 
 
 class Parity:
-    """Parity of `size`-number vectors with a random count of +1 and -1 entries.
+    """Parity of `size`-number vectors with a random count of +1 and -1 entries
+    (Graves 2016, section 3.1, with 16 numbers instead of 64).
 
-    sample(batch_size, rng) -> (x [B, size], labels [B] in {0, 1}).
+    sample(batch_size, rng) -> (x [B, 1, size], labels [B] in {0, 1}): one time
+    step per example, so that a recurrent core (and ACT's pondering) reads it.
     """
 
     def __init__(self, size=16):
         self.size = check_positive_int("size", size)
+
+    num_classes = 2
 
     @property
     def input_size(self):
@@ -152,7 +156,7 @@ class Parity:
         keep = np.argsort(rng.random((B, n)), axis=1) < counts[:, None]   # `count` random places
         x = np.where(keep, signs, 0.0)
         labels = (np.sum(x == 1.0, axis=1) % 2).astype(np.int64)
-        return x, labels
+        return x[:, None, :], labels
 
     def test_set(self, size, seed):
         return self.sample(size, np.random.default_rng(seed))

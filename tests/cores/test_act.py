@@ -80,3 +80,22 @@ def test_bad_arguments_are_refused():
         ACT(core, 2, rng=np.random.default_rng(0), max_steps=-1)
     with pytest.raises(ValueError, match="LSTM-like core"):
         ACT(object(), 2, rng=np.random.default_rng(0))
+
+
+def test_the_classifier_with_its_ponder_cost():
+    from rmc_lib.cores.act import ACTClassifier
+    for seed in range(200):
+        act, rng = make(seed, max_steps=0)
+        x = rng.normal(size=(4, 1, 3))
+        _, _, (N, _), _ = act.forward(x)
+        if decisions_margin(act, x) > 1e-3 and len(np.unique(N)) > 1:
+            break
+    model = ACTClassifier(act, ponder_penalty=0.05)
+    labels = np.array([0, 1, 1, 0])
+    loss, grads, logits = model.loss_and_grads(x, labels)
+    errors = check_gradients(lambda: model.loss_and_grads(x, labels)[0], model.params, grads)
+    assert max(errors.values()) < 1e-7, errors
+    metrics = model.evaluate(x, labels)
+    assert metrics["loss"] == pytest.approx(loss) and metrics["steps"] == pytest.approx(N.mean())
+    with pytest.raises(ValueError, match="ponder_penalty must be >= 0"):
+        ACTClassifier(act, ponder_penalty=-1.0)

@@ -48,6 +48,8 @@ def test_lengths_seeds_and_a_test_beyond_training():
 def test_parity():
     task = Parity(16)
     x, labels = task.sample(500, np.random.default_rng(0))
+    assert x.shape == (500, 1, 16)
+    x = x[:, 0]
     nonzero = (x != 0).sum(1)
     assert nonzero.min() >= 1 and nonzero.max() <= 16 and len(np.unique(nonzero)) > 10
     assert set(np.unique(x)) <= {-1.0, 0.0, 1.0}
