@@ -27,7 +27,7 @@ from .transduction import Parity, SymbolTargets, Transduction  # noqa: F401
 
 TASKS = {"nth-farthest": NthFarthest, "copy": Copy, "repeat-copy": RepeatCopy,
          "associative-recall": AssociativeRecall, "dm-repeat-copy": DMRepeatCopy,
-         "babi": BabiTask,
+         "babi": BabiTask, "parity": Parity,
          "reversal": lambda **sizes: Transduction("reversal", **sizes),
          "symbol-copy": lambda **sizes: Transduction("copy", **sizes),
          "bigram-flip": lambda **sizes: Transduction("bigram-flip", **sizes)}

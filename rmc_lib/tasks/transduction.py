@@ -147,6 +147,9 @@ class Parity:
     def input_size(self):
         return self.size
 
+    def config(self):
+        return {"size": self.size}
+
     def sample(self, batch_size, rng):
         batch_size = check_positive_int("batch_size", batch_size)
         check_generator(rng)

@@ -53,7 +53,7 @@ from .optimizers import OPTIMIZERS
 from .runs import accuracy_by_n, build_model, build_task, load_trained
 
 TEST_SET_SEED = 12345
-MODEL_KINDS = CORE_KINDS + ("memn2n",)
+MODEL_KINDS = CORE_KINDS + ("memn2n", "act")
 
 
 def parse_n(text):
@@ -110,6 +110,7 @@ def build_parser():
     g.add_argument("--item-length", type=int, default=None, help="associative recall: vectors per item (None: 3)")
     g.add_argument("--min-items", type=int, default=None, help="associative recall: fewest items (None: 2)")
     g.add_argument("--max-items", type=int, default=None, help="associative recall: most items (None: 6)")
+    g.add_argument("--parity-size", type=int, default=None, help="parity: numbers per vector (None: 16)")
     g.add_argument("--symbols", type=int, default=None,
                    help="reversal, symbol copy, bigram flip: symbols in the strings (None: 32)")
     g.add_argument("--babi-task", type=int, default=1, help="bAbI: the task's number")
@@ -148,6 +149,9 @@ def build_parser():
                    help="NTM: bound on the heads' parameters and the output; DNC: on the controller's "
                         "output and state and on the output (0: none)")
     g.add_argument("--value-size", type=int, default=None, help="stack-lstm, queue-lstm: numbers per value (None: 8)")
+    g.add_argument("--threshold", type=float, default=0.99, help="ACT: halting threshold (Graves: 1 - 0.01)")
+    g.add_argument("--max-ponder", type=int, default=0, help="ACT: most ponder steps per time step (0: no limit)")
+    g.add_argument("--ponder-penalty", type=float, default=1e-3, help="ACT: weight of the ponder cost N + R")
     g.add_argument("--embedding-size", type=int, default=20, help="MemN2N: embedding size d")
     g.add_argument("--hops", type=int, default=3, help="MemN2N: hops K")
     g.add_argument("--encoding", choices=["position", "bag"], default="position",

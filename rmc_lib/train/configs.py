@@ -28,6 +28,9 @@ def model_config(args):
         sizes.update(hidden_size=args.hidden_size, clip_value=args.clip_value)
     if args.model == "ntm":
         sizes["shift_range"] = args.shift_range
+    if args.model == "act":
+        sizes.update(hidden_size=args.hidden_size, threshold=args.threshold, max_steps=args.max_ponder,
+                     ponder_penalty=args.ponder_penalty)
     if args.model in ("stack-lstm", "queue-lstm"):
         sizes.update(hidden_size=args.hidden_size, forget_bias=args.forget_bias)
         if args.value_size is not None:
@@ -50,6 +53,7 @@ TASK_OPTIONS = {   # the per-step tasks' arguments, by command-line option
     "dm-repeat-copy": {"bits": "num_bits", "min_length": "min_length", "max_length": "max_length",
                        "min_repeats": "min_repeats", "max_repeats": "max_repeats", "norm_max": "norm_max"},
     "reversal": _STRINGS, "symbol-copy": _STRINGS, "bigram-flip": _STRINGS,
+    "parity": {"parity_size": "size"},
 }
 
 

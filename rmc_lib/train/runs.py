@@ -11,9 +11,11 @@ import re
 
 import numpy as np
 
+from ..cores.act import ACT, ACTClassifier
 from ..cores.classifier import build_classifier, build_core
 from ..cores.memn2n import MemN2N
 from ..cores.sequence_readout import build_tagger
+from ..cores.sonnet_lstm import SonnetLSTM
 from ..cores.symbol_readout import SymbolTagger
 from ..tasks import make_task
 from .checkpoints import history_columns, load_params, read_checkpoint, read_history
@@ -32,7 +34,8 @@ def build_model(config, task, rng):
     checkpoint's meta), for `task`, initialised from `rng`: a SequenceTagger
     for a task that answers at every step (task.per_step), else a
     SequenceClassifier; a MemN2N (kind 'memn2n') for a bAbI task in its
-    'memory' form. Any other model reads a bAbI task in its 'sequence' form."""
+    'memory' form (any other model reads a bAbI task in its 'sequence' form);
+    a SymbolTagger for a transduction task; an ACTClassifier (kind 'act')."""
     form = getattr(task, "form", None)
     if (config["kind"] == "memn2n") != (form == "memory"):
         raise ValueError(f"a {config['kind']!r} model cannot read this task: MemN2N needs a bAbI task in "
@@ -40,6 +43,12 @@ def build_model(config, task, rng):
     if config["kind"] == "memn2n":
         return MemN2N(task.vocab_size, memory_size=task.memory_size, rng=rng, dtype=np.dtype(config["dtype"]),
                       **config["sizes"])
+    if config["kind"] == "act":                  # ACT around Sonnet's LSTM, the ponder cost in the loss
+        sizes = dict(config["sizes"])
+        core = SonnetLSTM(sizes.pop("hidden_size"), input_size=task.input_size + 1, rng=rng,
+                          dtype=np.dtype(config["dtype"]))
+        penalty = sizes.pop("ponder_penalty")
+        return ACTClassifier(ACT(core, task.num_classes, rng=rng, **sizes), ponder_penalty=penalty)
     if hasattr(task, "num_symbols"):            # a string of symbols to answer (transduction)
         core = build_core(config["kind"], task.input_size, rng, dtype=np.dtype(config["dtype"]), **config["sizes"])
         return SymbolTagger(core, task.num_symbols, rng=rng)

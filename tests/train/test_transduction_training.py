@@ -31,3 +31,19 @@ def test_train_resume_and_test_longer_strings(tmp_path, capsys, model):
     printed = capsys.readouterr().out
     assert 0.0 <= accuracy <= 1.0 and "wrong symbols per sequence" in printed
     assert "length 6:" in printed and "length 8:" in printed
+
+
+def test_act_and_an_lstm_on_parity_from_the_command_line(tmp_path, capsys):
+    for model in ("act", "lstm"):
+        out = str(tmp_path / model)
+        cli.main(["train", "--task", "parity", "--parity-size", "6", "--model", model, "--hidden-size", "8",
+                  "--max-ponder", "4", "--ponder-penalty", "0.01", "--batch-size", "8", "--steps", "6",
+                  "--eval-every", "3", "--eval-size", "20", "--quiet", "--out", out])
+        meta, _, _ = read_checkpoint(os.path.join(out, "checkpoint.npz"))
+        assert meta["task"] == {"name": "parity", "size": 6}
+        if model == "act":
+            assert meta["model"]["sizes"] == {"hidden_size": 8, "threshold": 0.99, "max_steps": 4,
+                                              "ponder_penalty": 0.01}
+            rows = open(os.path.join(out, "history.csv")).read().splitlines()
+            assert "eval_steps" in rows[0] and "eval_ponder" in rows[0]
+        assert 0.0 <= cli.main(["evaluate", os.path.join(out, "checkpoint.npz")]) <= 1.0
