@@ -22,8 +22,8 @@ core and the linear readout that the tagger puts on it):
 After each run, its best checkpoint is evaluated at the training lengths and
 at lengths 30, 40, 60, 80 and 120 (500 sequences each); the output is saved
 as evaluate.txt in the run's folder, and checkpoint.npz is deleted, so that
-each folder keeps one checkpoint, best.npz (a full checkpoint, so it
-resumes). Each run is one `python -m rmc_lib train ...` command (printed,
+each folder keeps one checkpoint, best.npz (finalized: its optimiser state
+dropped). Each run is one `python -m rmc_lib train ...` command (printed,
 and saved in its folder as command.txt), single-threaded. A finished run is
 skipped and an unfinished one (its checkpoint short of the budget) resumed
 with --resume, so the script can be stopped and started again.

@@ -70,7 +70,8 @@ def train_and_evaluate(out, train, evaluate, steps, minutes, keep_last=False):
     """Train one run (resumed if it is unfinished), evaluate its best
     checkpoint into evaluate.txt, then keep only that checkpoint; with
     keep_last, evaluate and keep the last checkpoint instead (checkpoint.npz;
-    `evaluate` names it). Returns None, or a message saying which command failed."""
+    `evaluate` names it). The kept checkpoint is then finalized (its optimiser
+    state dropped). Returns None, or a message saying which command failed."""
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
     checkpoint, report = os.path.join(ROOT, out, "checkpoint.npz"), os.path.join(ROOT, out, "evaluate.txt")
     best = os.path.join(ROOT, out, "best.npz")
@@ -98,6 +99,10 @@ def train_and_evaluate(out, train, evaluate, steps, minutes, keep_last=False):
         print(result.stdout, flush=True)
     if os.path.exists(checkpoint) and not keep_last:
         os.remove(checkpoint)                # the best checkpoint is the one the results use
+    kept = checkpoint if keep_last else best
+    if os.path.exists(kept):                 # finished: the optimiser state has no further use
+        subprocess.run([sys.executable, "-m", "rmc_lib", "finalize", kept], env=env, cwd=ROOT, check=True,
+                       capture_output=True)
     return None
 
 

@@ -39,6 +39,30 @@ def save_checkpoint(path, model, optimizer, step, rng, meta):
         raise
 
 
+def finalize_checkpoint(path):
+    """Rewrite a finished run's checkpoint without its optimiser state (Adam's
+    or RMSprop's running averages, two thirds of the file): the parameters, the
+    step, the RNG state and the configuration stay. Such a checkpoint is read,
+    evaluated and started from (--init-from) as before, but not resumed.
+    Returns (bytes before, bytes after)."""
+    before = os.path.getsize(path)
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files if not k.startswith("optim/")}
+    meta = json.loads(str(arrays["meta"]))
+    meta["optimizer_state"] = "dropped when the run was finished"
+    arrays["meta"] = np.array(json.dumps(meta))
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)), suffix=".tmp.npz")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.savez_compressed(f, **arrays)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+    return before, os.path.getsize(path)
+
+
 def read_checkpoint(path):
     """Load a checkpoint written by save_checkpoint: returns (meta, params, optim)."""
     with np.load(path, allow_pickle=False) as data:
@@ -71,6 +95,9 @@ def restore(path, model, optimizer, rng, expected_meta):
     was written for the same model and task (the keys of expected_meta).
     Returns the checkpoint's meta."""
     meta, params, optim = read_checkpoint(path)
+    if "optimizer_state" in meta:
+        raise ValueError(f"{path} holds a finished run's parameters without its optimiser state (kept small); "
+                         f"continue from it with --init-from, which starts a fresh optimiser")
     for key, value in expected_meta.items():
         if meta.get(key) != value:
             raise ValueError(f"{path} was written for another {key}: it has {meta.get(key)!r}, "

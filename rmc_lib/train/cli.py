@@ -14,6 +14,7 @@
         --lr 0.16 --clip 1.25 --batch-size 32 --steps 2800 --eval-every 28 --halve-every 700 \\
         --linear-start --out runs/memn2n-qa1-seed0     # Sukhbaatar et al. 2015's recipe (see below)
     python -m rmc_lib evaluate runs/memn2n-qa1-seed0/checkpoint.npz      # error on the test file
+    python -m rmc_lib finalize runs/rmc-seed0/checkpoint.npz    # a finished run: drop the optimiser state
 
 The NTM and the DNC share the memory options; those left out take the
 model's own defaults: 128 locations of 20 numbers and one read head for the
@@ -46,7 +47,7 @@ import numpy as np
 
 from ..cores.classifier import MODEL_KINDS as CORE_KINDS
 from ..tasks import TASKS
-from .checkpoints import load_params, read_checkpoint, read_history, restore, write_history
+from .checkpoints import finalize_checkpoint, load_params, read_checkpoint, read_history, restore, write_history
 from .configs import MEMORY_DEFAULTS, TASK_OPTIONS, model_config, task_config  # noqa: F401 (re-exported)
 from .loop import evaluate_metrics, linear_start_switch, train
 from .optimizers import OPTIMIZERS
@@ -193,6 +194,9 @@ def build_parser():
     g.add_argument("--keep-best", action="store_true",
                    help="also keep OUT/best.npz, the checkpoint of the lowest held-out loss so far")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    fin = commands.add_parser("finalize", help="drop a finished run's optimiser state from its checkpoint")
+    fin.add_argument("checkpoints", nargs="+", help="checkpoint.npz (or best.npz) files of finished runs")
 
     ev = commands.add_parser("evaluate", help="accuracy of a checkpoint on its task's held-out set")
     ev.add_argument("checkpoint", help="a checkpoint.npz written by train")
@@ -358,6 +362,11 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     if args.command == "train":
         return run_train(args, argv)
+    if args.command == "finalize":
+        for path in args.checkpoints:
+            before, after = finalize_checkpoint(path)
+            print(f"{path}: {before:,} -> {after:,} bytes (parameters kept, optimiser state dropped)")
+        return None
     return run_evaluate(args)
 
 

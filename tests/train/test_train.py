@@ -283,3 +283,22 @@ def test_include_n_keeps_the_one_hot_of_n(rng):
     np.testing.assert_array_equal(x[:, :, 8:12], np.tile([0, 1, 0, 0], (10, 4, 1)))
     with pytest.raises(ValueError, match="include_n=False needs a single n"):
         NthFarthest(4, 4, include_n=False)
+
+
+def test_a_finalized_checkpoint_keeps_the_parameters_and_refuses_to_resume(tmp_path, capsys):
+    out = str(tmp_path / "run")
+    args = ["train", "--objects", "3", "--features", "2", "--model", "lstm", "--hidden-size", "4",
+            "--batch-size", "4", "--eval-every", "2", "--eval-size", "10", "--quiet", "--out", out]
+    cli.main(args + ["--steps", "2"])
+    path = os.path.join(out, "checkpoint.npz")
+    _, params, optim = read_checkpoint(path)
+    accuracy = cli.main(["evaluate", path])
+    cli.main(["finalize", path])
+    meta, params_after, optim_after = read_checkpoint(path)
+    assert optim and not optim_after and "optimizer_state" in meta
+    for name in params:
+        np.testing.assert_array_equal(params[name], params_after[name])
+    assert cli.main(["evaluate", path]) == accuracy
+    with pytest.raises(SystemExit, match="without its optimiser state.*--init-from"):
+        cli.main(args + ["--steps", "4", "--resume"])
+    cli.main(args[:-1] + [str(tmp_path / "next"), "--steps", "2", "--init-from", path])
