@@ -1,0 +1,69 @@
+"""Redo lesson 11's string runs: reversal and copy of symbol strings, for an
+LSTM alone, an LSTM with a continuous stack and one with a queue, 3 seeds each.
+
+    python data/make_stack_tasks.py                      # every run, one after the other
+    python data/make_stack_tasks.py --task reversal      # one task's runs only (two such
+    python data/make_stack_tasks.py --task symbol-copy   #   commands can run side by side)
+    python data/make_stack_tasks.py --dry-run            # print the commands only
+
+The task of Grefenstette et al. 2015: strings of 8 symbols, lengths 8-64 in
+training, then a separator, then the answer (the string reversed, or copied)
+one symbol a step. Every model: an LSTM of 64 units (with a stack or queue of
+values of 16 numbers: --model stack-lstm / queue-lstm), a symbol readout at
+every step; Adam 1e-3, batch 16, gradient norm clipped at 5, 6,000 steps; the
+held-out set (200 strings of lengths 8-64) evaluated every 500 steps; the last
+checkpoint tested on 200 strings of each of the lengths 65, 80, 100 and 128
+(evaluate.txt: wrong symbols per string, and the share of strings right in
+every symbol). Each run is one `python -m rmc_lib train ...` command (saved in
+its folder as command.txt), single-threaded; a finished run is skipped and an
+unfinished one resumed; the kept checkpoint is finalized.
+"""
+
+import argparse
+import os
+import sys
+
+from make_ntm_copy import train_and_evaluate
+
+OUT = os.path.join("data", "stack_tasks")      # relative to the project folder, where the runs start
+SEEDS = (0, 1, 2)
+STEPS = 6000
+TASKS = ("reversal", "symbol-copy")
+MODELS = {"lstm": ["--model", "lstm"],
+          "stack-lstm": ["--model", "stack-lstm", "--value-size", "16"],
+          "queue-lstm": ["--model", "queue-lstm", "--value-size", "16"]}
+TASK = ["--symbols", "8", "--min-length", "8", "--max-length", "64"]
+TRAINING = ["--hidden-size", "64", "--optimizer", "adam", "--lr", "1e-3", "--batch-size", "16", "--clip", "5",
+            "--eval-every", "500", "--eval-size", "200", "--quiet"]
+LENGTHS = "65,80,100,128"
+
+
+def commands(task, model, seed):
+    """(folder, train command, evaluate command) of one run."""
+    out = os.path.join(OUT, task, f"{model}-seed{seed}")
+    train = ["python", "-m", "rmc_lib", "train", "--task", task, *TASK, *MODELS[model], *TRAINING,
+             "--steps", str(STEPS), "--seed", str(seed), "--out", out]
+    evaluate = ["python", "-m", "rmc_lib", "evaluate", os.path.join(out, "checkpoint.npz"), "--lengths", LENGTHS]
+    return out, train, evaluate
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--task", choices=TASKS, action="append", help="only this task's runs (default: both)")
+    parser.add_argument("--dry-run", action="store_true", help="print the commands, run nothing")
+    args = parser.parse_args()
+    todo = [(t, m, s) for t in (args.task or TASKS) for m in MODELS for s in SEEDS]
+    if args.dry_run:
+        for run in todo:
+            _, train, evaluate = commands(*run)
+            print(" ".join(train))
+            print(" ".join(evaluate))
+        return
+    failures = [message for run in todo
+                if (message := train_and_evaluate(*commands(*run), STEPS, None, keep_last=True))]
+    if failures:
+        sys.exit("\n".join(failures))
+
+
+if __name__ == "__main__":
+    main()
