@@ -145,13 +145,29 @@ def read_evaluation(path):
     items for associative recall)."""
     with open(path) as f:
         text = f.read()
-    trained = re.search(r"^\s+([\d.]+) wrong bits per sequence$", text, re.M)
+    trained = re.search(r"^\s+([\d.]+) wrong (?:bits|symbols) per sequence$", text, re.M)
     if trained is None:
         raise ValueError(f"{path} holds no 'wrong bits per sequence' line; is it the output of "
                          f"`python -m rmc_lib evaluate` for a per-step task?")
     table = {"trained": float(trained.group(1))}
-    for size, errors in re.findall(r"^\s+\w+ (\d+): ([\d.]+) wrong bits", text, re.M):
+    for size, errors in re.findall(r"^\s+\w+ (\d+): ([\d.]+) wrong (?:bits|symbols)", text, re.M):
         table[int(size)] = float(errors)
+    return table
+
+
+def read_perfect(path):
+    """From the same evaluate.txt: the share of sequences without a single
+    wrong bit or symbol, "trained" (the held-out set of the training sizes)
+    and for each size asked (size -> share)."""
+    with open(path) as f:
+        text = f.read()
+    trained = re.search(r"^held-out accuracy ([\d.]+)", text, re.M)
+    if trained is None:
+        raise ValueError(f"{path} holds no 'held-out accuracy' line; is it the output of `python -m rmc_lib evaluate`?")
+    table = {"trained": float(trained.group(1))}
+    for size, share in re.findall(r"^\s+\w+ (\d+): [\d.]+ wrong \w+ per sequence, ([\d.]+) of sequences perfect",
+                                  text, re.M):
+        table[int(size)] = float(share)
     return table
 
 

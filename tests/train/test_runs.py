@@ -123,3 +123,24 @@ def test_babi_test_errors_reads_every_run(tmp_path, capsys):
     (tmp_path / "qa3" / "rmc-seed0" / "evaluate.txt").write_text("held-out accuracy 0.5\n")
     with pytest.raises(ValueError, match="holds no 'test error' line"):
         babi_test_errors(tmp_path)
+
+
+def test_read_evaluation_and_read_perfect_read_a_symbol_task(tmp_path, capsys):
+    from rmc_lib.train import cli
+    from rmc_lib.train.runs import read_evaluation, read_perfect
+
+    out = tmp_path / "run"
+    cli.main(["train", "--task", "reversal", "--symbols", "3", "--min-length", "2", "--max-length", "3",
+              "--model", "stack-lstm", "--hidden-size", "6", "--value-size", "2", "--steps", "2", "--batch-size", "2",
+              "--eval-every", "2", "--eval-size", "4", "--quiet", "--out", str(out)])
+    capsys.readouterr()
+    accuracy = cli.main(["evaluate", str(out / "checkpoint.npz"), "--lengths", "5,7"])
+    report = tmp_path / "evaluate.txt"
+    report.write_text(capsys.readouterr().out)
+    assert sorted(read_evaluation(report), key=str) == [5, 7, "trained"]
+    perfect = read_perfect(report)
+    assert sorted(perfect, key=str) == [5, 7, "trained"] and perfect["trained"] == pytest.approx(accuracy, abs=1e-4)
+    assert all(0.0 <= v <= 1.0 for v in perfect.values())
+    report.write_text("nothing\n")
+    with pytest.raises(ValueError, match="no 'held-out accuracy' line"):
+        read_perfect(report)
