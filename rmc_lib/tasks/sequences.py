@@ -35,7 +35,7 @@ class SequenceTargets:
     def __getitem__(self, index):
         if isinstance(index, (int, np.integer)):
             index = slice(index, index + 1 if index != -1 else None)
-        return SequenceTargets(self.targets[index], self.mask[index])
+        return type(self)(self.targets[index], self.mask[index])      # a subclass slices to its own kind
 
     @property
     def shape(self):

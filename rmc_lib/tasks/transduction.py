@@ -19,14 +19,15 @@ the parity of the number of +1s.
 import numpy as np
 
 from ..nn.checks import check_generator, check_positive_int
+from .sequences import SequenceTargets
 
 KINDS = ("copy", "reversal", "bigram-flip")
 
 
-class SymbolTargets:
+class SymbolTargets(SequenceTargets):
     """The answers of a batch of transduction strings: targets [B, T] symbol
     indices (0 where nothing is asked) and mask [B, T] (1 on the answer
-    steps). Slicing and len() act on the batch, like an array of labels."""
+    steps). Slicing and len() act on the batch, as SequenceTargets'."""
 
     def __init__(self, targets, mask):
         targets, mask = np.asarray(targets), np.asarray(mask)
@@ -34,14 +35,6 @@ class SymbolTargets:
             raise ValueError(f"targets and mask must both be [B, T], got shapes {list(targets.shape)} "
                              f"and {list(mask.shape)}")
         self.targets, self.mask = targets, mask
-
-    def __len__(self):
-        return self.targets.shape[0]
-
-    def __getitem__(self, index):
-        if isinstance(index, (int, np.integer)):
-            index = slice(index, index + 1 if index != -1 else None)
-        return SymbolTargets(self.targets[index], self.mask[index])
 
 
 def transform(kind, string):

@@ -26,6 +26,12 @@ def save_checkpoint(path, model, optimizer, step, rng, meta):
     arrays = {f"param/{k}": v for k, v in model.params.items()}
     arrays.update({f"optim/{k}": v for k, v in optimizer.state_arrays().items()})
     arrays["meta"] = np.array(json.dumps(record))
+    _write(path, arrays)
+
+
+def _write(path, arrays):
+    """np.savez_compressed to a temporary file in the same folder, then a rename:
+    a crash mid-write never leaves a half checkpoint behind."""
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp.npz")
@@ -51,15 +57,7 @@ def finalize_checkpoint(path):
     meta = json.loads(str(arrays["meta"]))
     meta["optimizer_state"] = "dropped when the run was finished"
     arrays["meta"] = np.array(json.dumps(meta))
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)), suffix=".tmp.npz")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez_compressed(f, **arrays)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    _write(path, arrays)
     return before, os.path.getsize(path)
 
 
