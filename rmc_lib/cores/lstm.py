@@ -20,6 +20,18 @@ from ..nn.init import truncated_normal
 from ..nn.layers import sigmoid
 
 
+def unroll(core, x, state):
+    """Run core.step over the time steps of x [B, T, D] from `state`: returns
+    (outputs [B, T, core.output_size], the final state, each step's cache)."""
+    B, T, _ = x.shape
+    outputs = np.empty((B, T, core.output_size), dtype=core.dtype)
+    caches = []
+    for t in range(T):
+        outputs[:, t], state, step_cache = core.step(x[:, t], state)
+        caches.append(step_cache)
+    return outputs, state, caches
+
+
 class LSTM:
     """An LSTM layer. input_size D, hidden_size H; params 'x.W' [D, 4H],
     'h.W' [H, 4H], 'b' [4H]."""
@@ -101,11 +113,7 @@ class LSTM:
         x = check_sequence(x, self.input_size, self.dtype)
         B, T, _ = x.shape
         state = self.initial_state(B) if state0 is None else self._check_state(state0, B)
-        outputs = np.empty((B, T, self.hidden_size), dtype=self.dtype)
-        caches = []
-        for t in range(T):
-            outputs[:, t], state, step_cache = self.step(x[:, t], state)
-            caches.append(step_cache)
+        outputs, state, caches = unroll(self, x, state)
         return outputs, state, {"steps": caches, "x_shape": x.shape}
 
     def backward(self, d_outputs, d_final_state, cache):

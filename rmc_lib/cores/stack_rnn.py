@@ -21,7 +21,7 @@ from ..nn.checks import check_float_dtype, check_generator, check_positive_int, 
 from ..nn.init import truncated_normal
 from ..nn.layers import sigmoid
 from ..nn.neural_stack import stack_step_backward, stack_step_forward
-from .lstm import LSTM
+from .lstm import LSTM, unroll
 
 
 class StackLSTM:
@@ -97,15 +97,10 @@ class StackLSTM:
     def forward(self, x, state0=None):
         """x: [B, T, D] -> (outputs [B, T, output_size], final state, cache)."""
         x = check_sequence(x, self.input_size, self.dtype)
-        B, T, _ = x.shape
+        B = x.shape[0]
         if state0 is not None:
             raise ValueError("StackLSTM starts from its initial state (an empty memory); state0 must be None")
-        state = self.initial_state(B)
-        outputs = np.empty((B, T, self.output_size), dtype=self.dtype)
-        caches = []
-        for t in range(T):
-            outputs[:, t], state, step_cache = self.step(x[:, t], state)
-            caches.append(step_cache)
+        outputs, state, caches = unroll(self, x, self.initial_state(B))
         return outputs, state, {"steps": caches, "x_shape": x.shape}
 
     def backward(self, d_outputs, d_final_state, cache):
