@@ -101,8 +101,8 @@ def train_and_evaluate(out, train, evaluate, steps, minutes, keep_last=False):
         os.remove(checkpoint)                # the best checkpoint is the one the results use
     kept = checkpoint if keep_last else best
     if os.path.exists(kept):                 # finished: the optimiser state has no further use
-        subprocess.run([sys.executable, "-m", "rmc_lib", "finalize", kept], env=env, cwd=ROOT, check=True,
-                       capture_output=True)
+        from rmc_lib.train.checkpoints import finalize_checkpoint
+        finalize_checkpoint(kept)
     return None
 
 

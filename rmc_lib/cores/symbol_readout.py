@@ -13,40 +13,28 @@ answer symbols is (Grefenstette et al.'s "coarse" accuracy).
 
 import numpy as np
 
-from ..nn.checks import check_generator, check_positive_int
-from ..nn.init import truncated_normal
-from ..nn.layers import linear_backward, linear_forward
+from ..nn.attention import softmax
+from ..nn.layers import linear_backward
 from ..nn.losses import masked_softmax_cross_entropy_backward, masked_softmax_cross_entropy_forward
-from .sequence_readout import targets_and_mask
+from .sequence_readout import SequenceTagger, targets_and_mask
 
 
-class SymbolTagger:
-    """core + a per-step linear readout to num_symbols scores. Parameters:
-    'core.*' (the core's own names), 'readout.W' [core.output_size, C] and
-    'readout.b' [C]."""
+class SymbolTagger(SequenceTagger):
+    """core + a per-step linear readout to num_symbols scores: SequenceTagger's
+    parameters ('core.*', 'readout.W' [core.output_size, C], 'readout.b' [C])
+    and logits, with a softmax over the symbols in place of a sigmoid per bit."""
 
     def __init__(self, core, num_symbols, *, rng):
-        self.core = core
-        self.num_symbols = check_positive_int("num_symbols", num_symbols)
-        check_generator(rng)
-        self.dtype = core.dtype
-        n_in = core.output_size
-        self.params = {f"core.{k}": v for k, v in core.params.items()}
-        self.params["readout.W"] = truncated_normal(rng, (n_in, self.num_symbols), 1 / np.sqrt(n_in), self.dtype)
-        self.params["readout.b"] = np.zeros(self.num_symbols, dtype=self.dtype)
-
-    def num_params(self):
-        return sum(p.size for p in self.params.values())
-
-    def logits(self, x):
-        """x: [B, T, D] -> (logits [B, T, num_symbols], cache)."""
-        outputs, _, core_cache = self.core.forward(x)
-        logits, readout_cache = linear_forward(outputs, self.params["readout.W"], self.params["readout.b"])
-        return logits, (core_cache, readout_cache)
+        super().__init__(core, num_symbols, rng=rng)
+        self.num_symbols = self.num_outputs
 
     def predict(self, x):
         """The symbol answered at every step, [B, T]."""
         return self.logits(x)[0].argmax(axis=-1)
+
+    def predict_proba(self, x):
+        """The probability of each symbol at every step, [B, T, num_symbols]."""
+        return softmax(self.logits(x)[0])
 
     def loss_and_grads(self, x, labels):
         """Mean cross-entropy per answer step and its gradient: (loss, grads, logits)."""

@@ -48,7 +48,7 @@ import numpy as np
 from ..cores.classifier import MODEL_KINDS as CORE_KINDS
 from ..tasks import TASKS
 from .checkpoints import finalize_checkpoint, load_params, read_checkpoint, read_history, restore, write_history
-from .configs import MEMORY_DEFAULTS, TASK_OPTIONS, model_config, task_config  # noqa: F401 (re-exported)
+from .configs import TASK_OPTIONS, model_config, task_config
 from .loop import evaluate_metrics, linear_start_switch, train
 from .optimizers import OPTIMIZERS
 from .runs import accuracy_by_n, build_model, build_task, load_trained

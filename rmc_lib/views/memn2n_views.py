@@ -94,11 +94,8 @@ def answer_question(model, task, index, part="test", question=None):
     batch, answer = question_batch(task, index, part, question)
     story, file_question, _ = task.text(index, part)
     trace = model.trace(batch)
-    supporting = []
-    if question is None:       # the file's supporting facts belong to the file's question only
-        q = _questions(task, part)[index]
-        dropped = len(q.story) - len(story)
-        supporting = [p - dropped for p in q.supporting if p >= dropped]
+    # the file's supporting facts belong to the file's question only
+    supporting = task.supporting(part)[index] if question is None else []
     words = file_question if question is None else " ".join(tokenize(question))
     return Asked(story, words, None if answer is None else task.words[answer], supporting,
                  trace.attention[:, 0, :len(story)], trace.probabilities[0])

@@ -54,3 +54,6 @@ def test_accuracy_counts_whole_strings(rng):
     np.testing.assert_array_equal(SymbolTagger.symbol_errors(logits, (targets, mask)), [0, 1])
     model = SymbolTagger(LSTM(3, input_size=2, rng=rng), 3, rng=rng)
     assert model.accuracy(logits, (targets, mask)) == 0.5
+    x = rng.normal(size=(2, 3, 2))
+    np.testing.assert_allclose(model.predict_proba(x).sum(-1), 1.0)            # a distribution over symbols
+    np.testing.assert_array_equal(model.predict_proba(x).argmax(-1), model.predict(x))
