@@ -34,16 +34,24 @@ class ACT:
     flag). Parameters: 'core.*', 'halting.W' [H, 1], 'halting.b' [1],
     'out.W' [H, output_size], 'out.b' [output_size]. threshold in (0, 1]
     (Graves: 1 - 0.01); max_steps 0 means no limit (Sonnet's convention).
+    flag: 'sonnet' (the input's extra entry is 0 at the first ponder step and
+    1 after, as ACTCore feeds it) or 'paper' (1 at the first step, 0 after, as
+    Graves 2016 describes it).
     """
 
-    def __init__(self, core, output_size, *, rng, threshold=0.99, max_steps=0, halting_bias=0.0):
+    FLAGS = {"sonnet": (0.0, 1.0), "paper": (1.0, 0.0)}     # (first ponder step, later ones)
+
+    def __init__(self, core, output_size, *, rng, threshold=0.99, max_steps=0, halting_bias=0.0, flag="sonnet"):
         if not isinstance(core, LSTM):
             raise ValueError(f"core must be an LSTM-like core (LSTM or SonnetLSTM), got {type(core).__name__}")
         if not 0 < threshold <= 1:
             raise ValueError(f"threshold must be in (0, 1], got {threshold!r}")
         if isinstance(max_steps, bool) or not isinstance(max_steps, (int, np.integer)) or max_steps < 0:
             raise ValueError(f"max_steps must be an integer >= 0 (0: no limit), got {max_steps!r}")
+        if flag not in self.FLAGS:
+            raise ValueError(f"flag must be 'sonnet' or 'paper', got {flag!r}")
         check_generator(rng)
+        self.flag = flag
         self.core, self.threshold, self.max_steps = core, float(threshold), int(max_steps)
         self.output_size = check_positive_int("output_size", output_size)
         self.dtype = check_float_dtype(core.dtype)
@@ -67,7 +75,7 @@ class ACT:
         """One time step, pondered: x_t [B, D], state (h, c) -> (y_t [B, output_size],
         the halting-weighted state, (iterations N [B], remainders R [B]), cache)."""
         B = x_t.shape[0]
-        flags = [np.concatenate([x_t, np.full((B, 1), v, self.dtype)], axis=1) for v in (0.0, 1.0)]
+        flags = [np.concatenate([x_t, np.full((B, 1), v, self.dtype)], axis=1) for v in self.FLAGS[self.flag]]
         p = self.params
         C, N, R = (np.zeros(B, self.dtype) for _ in range(3))
         total_out = np.zeros((B, self.core.hidden_size), self.dtype)

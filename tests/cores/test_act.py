@@ -72,6 +72,43 @@ def test_sonnets_conventions():
     np.testing.assert_allclose(sum(s[5] for s in steps), 1.0)                     # the weights add up to 1
 
 
+def test_the_papers_flag_is_sonnets_with_the_flag_weights_turned_round():
+    """The paper's flag (1, then 0) is 1 - Sonnet's (0, then 1): a network with
+    the paper's flag computes exactly what a Sonnet one computes whose weights
+    on the flag are negated and added to the gate biases."""
+    act, rng = make(2, halting_bias=0.0)
+    x = rng.normal(size=(3, 2, 3))
+    core = SonnetLSTM(4, input_size=3 + 1, rng=rng)
+    paper = ACT(core, 2, rng=rng, threshold=act.threshold, flag="paper")
+    for name, value in act.params.items():                    # in place: the core's arrays are shared
+        paper.params[name][...] = value
+    flag_row = act.core.input_size - 1                        # [x, flag, h] @ w_gates
+    paper.params["core.w_gates"][flag_row] *= -1
+    paper.params["core.b_gates"] += act.params["core.w_gates"][flag_row]
+    y, _, (N, R), _ = act.forward(x)
+    y_paper, _, (N_paper, R_paper), _ = paper.forward(x)
+    np.testing.assert_allclose(y_paper, y, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(N_paper, N)
+    assert np.any(N > 1)                                      # later ponder steps (flag 0 for the paper) ran
+
+
+@pytest.mark.parametrize("flag", ["paper"])
+def test_bptt_gradients_with_the_papers_flag(flag):
+    act, rng = make(3, halting_bias=-1.0)
+    act = ACT(act.core, 2, rng=rng, threshold=act.threshold, flag=flag)
+    act.params["halting.W"] *= 3.0
+    x = rng.normal(size=(2, 2, 3))
+    assert decisions_margin(act, x) > 1e-4
+    dy = rng.normal(size=(2, 2, 2))
+
+    def loss():
+        return np.sum(act.forward(x)[0] * dy)
+
+    grads, dx, _ = act.backward(dy, None, None, act.forward(x)[3])
+    errors = check_gradients(loss, {**act.params, "x": x}, {**grads, "x": dx})
+    assert max(errors.values()) < 1e-7, errors
+
+
 def test_bad_arguments_are_refused():
     core = SonnetLSTM(4, input_size=4, rng=np.random.default_rng(0))
     with pytest.raises(ValueError, match="threshold must be in"):
@@ -80,6 +117,8 @@ def test_bad_arguments_are_refused():
         ACT(core, 2, rng=np.random.default_rng(0), max_steps=-1)
     with pytest.raises(ValueError, match="LSTM-like core"):
         ACT(object(), 2, rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="flag must be 'sonnet' or 'paper', got 'graves'"):
+        ACT(core, 2, rng=np.random.default_rng(0), flag="graves")
 
 
 def test_the_classifier_with_its_ponder_cost():
