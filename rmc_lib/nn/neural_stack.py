@@ -98,3 +98,18 @@ def stack_step_backward(d_values, d_strengths, d_read, cache):
     d_pop = np.sum(d_pop_left * reaching, axis=1)
     d_strengths_prev = d_strengths_prev + _ahead_backward(-d_pop_left * reaching, queue)
     return d_new_values[:, :-1], d_strengths_prev, d_push, d_pop, d_new_values[:, -1]
+
+
+def kink_margin(caches):
+    """How far an unroll's mins and maxes are from their kinks, given the
+    caches of its steps: the smallest |argument| of every max(0, .), and
+    |s - room| of every min(s, room) whose two sides can both move (s > 0 and
+    room > 0). Finite differences measure the gradient only where this is
+    larger than their step."""
+    out = []
+    for strengths, pop, ahead_prev, pop_left, new_strengths, _, room, _, queue in caches:
+        out += [np.abs(strengths - pop_left).ravel(), np.abs(pop[:, None] - ahead_prev).ravel()]
+        out.append(np.abs(1 - _ahead(new_strengths, queue)).ravel())
+        both = (new_strengths > 0) & (room > 0)
+        out.append(np.abs(new_strengths - room)[both])
+    return min(float(a.min()) for a in out if a.size)

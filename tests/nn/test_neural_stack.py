@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from rmc_lib.nn.gradcheck import check_gradients
-from rmc_lib.nn.neural_stack import stack_step_backward, stack_step_forward
+from rmc_lib.nn.neural_stack import kink_margin, stack_step_backward, stack_step_forward
 
 
 def plain_step(values, strengths, push, pop, value, queue):
@@ -68,21 +68,6 @@ def unroll(pushes, pops, vals, queue):
     return np.stack(reads, axis=1), s, caches
 
 
-def margins(caches):
-    """How far an unroll's mins and maxes are from their kinks: the smallest
-    |argument| of every max(0, .), and |s - room| of every min(s, room) whose
-    two sides can both move (s > 0 and room > 0)."""
-    out = []
-    for strengths, pop, ahead_prev, pop_left, new_strengths, _, room, _, queue in caches:
-        out += [np.abs(strengths - pop_left).ravel(), np.abs(pop[:, None] - ahead_prev).ravel()]
-        before = np.cumsum(new_strengths, axis=1) - new_strengths if queue else \
-            np.cumsum(new_strengths[:, ::-1], axis=1)[:, ::-1] - new_strengths
-        out.append(np.abs(1 - before).ravel())
-        both = (new_strengths > 0) & (room > 0)
-        out.append(np.abs(new_strengths - room)[both])
-    return min(float(a.min()) for a in out if a.size)
-
-
 @pytest.mark.parametrize("queue", [False, True])
 def test_gradients_through_several_steps(queue):
     B, T, m = 3, 5, 2
@@ -91,7 +76,7 @@ def test_gradients_through_several_steps(queue):
         pushes, pops = rng.uniform(0.3, 0.95, size=(B, T)), rng.uniform(0.05, 0.45, size=(B, T))   # values survive
         vals = rng.normal(size=(B, T, m))
         _, _, caches = unroll(pushes, pops, vals, queue)
-        if margins(caches) > 0.01:
+        if kink_margin(caches) > 0.01:
             break
     else:
         pytest.fail("no inputs away from the kinks found")
@@ -117,3 +102,14 @@ def test_bad_shapes_are_refused():
         stack_step_forward(np.zeros((2, 3, 4)), np.zeros((2, 2)), np.ones(2), np.ones(2), np.ones((2, 4)))
     with pytest.raises(ValueError, match="push and pop must have shape"):
         stack_step_forward(np.zeros((2, 0, 4)), np.zeros((2, 0)), np.ones(3), np.ones(2), np.ones((2, 4)))
+
+
+def test_kink_margin_finds_a_pop_that_takes_exactly_the_top_value():
+    V, s = np.zeros((1, 0, 2)), np.zeros((1, 0))
+    caches = []
+    for push, pop in ((0.6, 0.0), (0.3, 0.3)):       # step 2's pop of 0.3 reaches value 1 (nothing above it) ...
+        V, s, _, cache = stack_step_forward(V, s, np.array([push]), np.array([pop]), np.ones((1, 2)))
+        caches.append(cache)
+    assert kink_margin(caches) == pytest.approx(0.3)          # ... is 0.3 from its kink, the closest one
+    V, s, _, cache = stack_step_forward(V, s, np.array([0.5]), np.array([0.3]), np.ones((1, 2)))
+    assert kink_margin(caches + [cache]) == pytest.approx(0.0, abs=1e-12)   # a pop of 0.3 with 0.3 on top: u = ahead
