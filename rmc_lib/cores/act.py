@@ -163,6 +163,20 @@ class ACT:
         return grads, dx, d_state
 
 
+def decision_margin(act, cache):
+    """How close any still-running example's C^{n-1} + h^n came to the
+    threshold in a forward pass (its cache): finite differences measure ACT's
+    gradient only where no halting decision is within their step of flipping."""
+    closest = np.inf
+    for steps, _ in cache["steps"]:
+        C = np.zeros(len(steps[0][3]))
+        for _, _, _, halting, over, weight in steps:
+            running = C < 1
+            closest = min(closest, np.min(np.abs(C + halting - act.threshold)[running], initial=np.inf))
+            C = C + weight
+    return float(closest)
+
+
 class ACTClassifier:
     """An ACT core whose output at the last time step is a class's logits, trained
     on cross-entropy plus the ponder cost (Graves 2016, eq. 12):

@@ -5,7 +5,7 @@ where no halting decision sits near the threshold; and Sonnet's conventions."""
 import numpy as np
 import pytest
 
-from rmc_lib.cores.act import ACT
+from rmc_lib.cores.act import ACT, decision_margin
 from rmc_lib.cores.sonnet_lstm import SonnetLSTM
 from rmc_lib.nn.gradcheck import check_gradients
 
@@ -18,19 +18,6 @@ def make(seed, max_steps=0, threshold=0.9, halting_bias=-1.0):
     return act, rng
 
 
-def decisions_margin(act, x):
-    """How close any running example's C^{n-1} + h^n came to the threshold."""
-    _, _, _, cache = act.forward(x)
-    closest = np.inf
-    for steps, _ in cache["steps"]:
-        C = np.zeros(x.shape[0])
-        for _, _, _, halting, over, weight in steps:
-            running = C < 1
-            closest = min(closest, np.min(np.abs(C + halting - act.threshold)[running], initial=np.inf))
-            C = C + weight
-    return closest
-
-
 @pytest.mark.parametrize("max_steps", [0, 3])
 def test_bptt_gradients_with_the_ponder_cost(max_steps):
     B, T = 4, 2
@@ -38,7 +25,7 @@ def test_bptt_gradients_with_the_ponder_cost(max_steps):
         act, rng = make(seed, max_steps)
         x = rng.normal(size=(B, T, 3))
         _, _, (N, R), _ = act.forward(x)
-        if decisions_margin(act, x) > 1e-3 and len(np.unique(N)) > 1:
+        if decision_margin(act, act.forward(x)[3]) > 1e-3 and len(np.unique(N)) > 1:
             break
     else:
         pytest.fail("no inputs away from the threshold found")
@@ -98,7 +85,7 @@ def test_bptt_gradients_with_the_papers_flag(flag):
     act = ACT(act.core, 2, rng=rng, threshold=act.threshold, flag=flag)
     act.params["halting.W"] *= 3.0
     x = rng.normal(size=(2, 2, 3))
-    assert decisions_margin(act, x) > 1e-4
+    assert decision_margin(act, act.forward(x)[3]) > 1e-4
     dy = rng.normal(size=(2, 2, 2))
 
     def loss():
@@ -127,7 +114,7 @@ def test_the_classifier_with_its_ponder_cost():
         act, rng = make(seed, max_steps=0)
         x = rng.normal(size=(4, 1, 3))
         _, _, (N, _), _ = act.forward(x)
-        if decisions_margin(act, x) > 1e-3 and len(np.unique(N)) > 1:
+        if decision_margin(act, act.forward(x)[3]) > 1e-3 and len(np.unique(N)) > 1:
             break
     model = ACTClassifier(act, ponder_penalty=0.05)
     labels = np.array([0, 1, 1, 0])
@@ -138,3 +125,13 @@ def test_the_classifier_with_its_ponder_cost():
     assert metrics["loss"] == pytest.approx(loss) and metrics["steps"] == pytest.approx(N.mean())
     with pytest.raises(ValueError, match="ponder_penalty must be >= 0"):
         ACTClassifier(act, ponder_penalty=-1.0)
+
+
+def test_decision_margin_finds_a_sum_that_lands_on_the_threshold():
+    act, rng = make(0, threshold=0.9)
+    act.params["halting.W"][...] = 0.0
+    act.params["halting.b"][...] = np.log(0.45 / 0.55)       # h = 0.45 at every ponder step
+    x = rng.normal(size=(2, 1, 3))
+    assert decision_margin(act, act.forward(x)[3]) == pytest.approx(0.0, abs=1e-12)   # 0.45 + 0.45 = 0.9
+    act.params["halting.b"][...] = np.log(0.4 / 0.6)          # 0.4, 0.8, then 1.2: 0.1 below, 0.3 above
+    assert decision_margin(act, act.forward(x)[3]) == pytest.approx(0.1)
