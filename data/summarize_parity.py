@@ -14,7 +14,8 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from rmc_lib.train.cli import TEST_SET_SEED  # noqa: E402
-from rmc_lib.train.runs import load_trained, ponder_by_count  # noqa: E402
+from rmc_lib.train.runs import load_trained  # noqa: E402
+from rmc_lib.views.act_views import ponder_by_count  # noqa: E402
 
 FOLDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "parity")
 MODELS = ("no-ponder", "act-1e-3", "act-1e-2")
@@ -35,16 +36,16 @@ def main():
         if not runs:
             continue
         tables[model] = runs
-        accuracy = [sum(a * n for _, a, n in r.values()) / SIZE for r in runs]
-        steps = [sum(s * n for s, _, n in r.values()) / SIZE for r in runs]
+        accuracy = [np.sum(r["accuracy"] * r["examples"]) / SIZE for r in runs]
+        steps = [np.sum(r["mean_steps"] * r["examples"]) / SIZE for r in runs]
         print(f"{model:<10} accuracy " + "/".join(f"{a:.3f}" for a in accuracy)
               + "   steps " + "/".join(f"{s:.2f}" for s in steps))
-    counts = sorted(next(iter(tables.values()))[0])
-    for name, column in (("ponder steps", 0), ("accuracy", 1)):
+    counts = next(iter(tables.values()))[0]["count"]
+    for name, column in (("ponder steps", "mean_steps"), ("accuracy", "accuracy")):
         print(f"\n{name} by number of nonzero entries (mean over the seeds)")
         print("model".ljust(10) + "".join(f"{k:>6}" for k in counts))
         for model, runs in tables.items():
-            print(model.ljust(10) + "".join(f"{np.mean([r[k][column] for r in runs]):6.2f}" for k in counts))
+            print(model.ljust(10) + "".join(f"{v:6.2f}" for v in np.mean([r[column] for r in runs], axis=0)))
 
 
 if __name__ == "__main__":

@@ -136,21 +136,6 @@ def accuracy_by_n(model, task, x, labels, predictions=None):
             for value in np.unique(n)}
 
 
-def ponder_by_count(model, x, labels):
-    """For an ACTClassifier on a Parity test set x [B, 1, size]: per number of
-    nonzero entries k, (mean ponder steps N, accuracy, number of examples).
-    Returns a dict k -> (steps, accuracy, count), over the k that occur."""
-    if x.ndim != 3 or x.shape[1] != 1:
-        raise ValueError(f"x must be a parity test set [B, 1, size], got shape {x.shape}")
-    if len(labels) != len(x):
-        raise ValueError(f"labels must have one entry per example ({len(x)}), got {len(labels)}")
-    logits, (N, _), _ = model.logits(x)
-    right = logits.argmax(axis=1) == labels
-    nonzero = np.sum(x[:, 0] != 0, axis=1)
-    return {int(k): (float(N[nonzero == k, 0].mean()), float(right[nonzero == k].mean()), int(np.sum(nonzero == k)))
-            for k in np.unique(nonzero)}
-
-
 def read_evaluation(path):
     """What `python -m rmc_lib evaluate CHECKPOINT --lengths ...` printed for
     a per-step task (copy, repeat copy, associative recall), saved as a

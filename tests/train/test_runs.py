@@ -145,29 +145,3 @@ def test_read_evaluation_and_read_perfect_read_a_symbol_task(tmp_path, capsys):
     with pytest.raises(ValueError, match="no 'held-out accuracy' line"):
         read_perfect(report)
 
-
-def test_ponder_by_count_splits_a_parity_set_by_its_nonzero_entries():
-    from rmc_lib.cores.act import ACT, ACTClassifier
-    from rmc_lib.cores.sonnet_lstm import SonnetLSTM
-    from rmc_lib.tasks.transduction import Parity
-    from rmc_lib.train.runs import ponder_by_count
-
-    rng = np.random.default_rng(0)
-    task = Parity(size=6)
-    act = ACT(SonnetLSTM(5, input_size=7, rng=rng), 2, rng=rng, threshold=0.9, halting_bias=-1.0)
-    act.params["halting.W"] *= 4.0
-    model = ACTClassifier(act)
-    x, labels = task.test_set(300, seed=1)
-    table = ponder_by_count(model, x, labels)
-    logits, (N, _), _ = model.logits(x)
-    nonzero = np.sum(x[:, 0] != 0, axis=1)
-    assert sorted(table) == sorted(set(nonzero.tolist()))
-    assert sum(n for _, _, n in table.values()) == 300
-    for k, (steps, accuracy, n) in table.items():
-        assert steps == pytest.approx(N[nonzero == k, 0].mean())
-        assert accuracy == pytest.approx(np.mean(logits.argmax(1)[nonzero == k] == labels[nonzero == k]))
-    assert len({round(s, 6) for s, _, _ in table.values()}) > 1       # the counts do ponder differently here
-    with pytest.raises(ValueError, match="parity test set"):
-        ponder_by_count(model, x[:, 0], labels)
-    with pytest.raises(ValueError, match="one entry per example"):
-        ponder_by_count(model, x, labels[:5])
