@@ -5,6 +5,7 @@
   ntm (08),
   dnc (09),
   memn2n (10),
+  stack_act (11),
   backward_passes (appendix A1)
 
 Each check runs a learner's function on cases of its own, compares with

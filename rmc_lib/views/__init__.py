@@ -21,5 +21,9 @@ recorded forward pass, rmc_lib.trace). Shared pieces first, then one module
   explore_views       lesson 07: memory and gates, the memory and gates explorer
   ntm_explorer        lesson 08: a trained NTM copying a typed word, step by step, and its explorer
   dnc_views           lesson 09: allocation as sorting, the link matrix, a run over time, one step, the DNC explorer
+  memn2n_views        lesson 10: a memory network's hops over a story, position encoding, the question explorer
+  stack_views         lesson 11: what a stack or queue LSTM pushed, popped and held; a typed string, the stack explorer
+  transduction_views  lesson 11: a hand-written push/pop program, right symbols by answer position, strings right per length
+  act_views           lesson 11: ACT's ponder steps as a staircase, ponder steps per parity count, the parity explorer
   backward_views      appendix A1: the chart of every backward pass checked
 """
