@@ -4,6 +4,7 @@ LSTM alone, an LSTM with a continuous stack and one with a queue, 3 seeds each.
     python data/make_stack_tasks.py                      # every run, one after the other
     python data/make_stack_tasks.py --task reversal      # one task's runs only (two such
     python data/make_stack_tasks.py --task symbol-copy   #   commands can run side by side)
+    python data/make_stack_tasks.py --model rmc          # one model's runs only (the same)
     python data/make_stack_tasks.py --dry-run            # print the commands only
 
 The task of Grefenstette et al. 2015: strings of 8 symbols, lengths 8-64 in
@@ -56,10 +57,12 @@ def commands(task, model, seed, steps=STEPS):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--task", choices=TASKS, action="append", help="only this task's runs (default: both)")
+    parser.add_argument("--model", choices=MODELS, action="append", help="only this model's runs (default: all)")
     parser.add_argument("--dry-run", action="store_true", help="print the commands, run nothing")
     args = parser.parse_args()
-    todo = [(t, m, s, STEPS) for t in (args.task or TASKS) for m in MODELS for s in SEEDS]
-    todo += [(t, m, s, steps) for (t, m), steps in LONGER.items() if t in (args.task or TASKS) for s in SEEDS]
+    tasks, models = args.task or TASKS, args.model or MODELS
+    todo = [(t, m, s, STEPS) for t in tasks for m in models for s in SEEDS]
+    todo += [(t, m, s, steps) for (t, m), steps in LONGER.items() if t in tasks and m in models for s in SEEDS]
     if args.dry_run:
         for run in todo:
             _, train, evaluate = commands(*run)
