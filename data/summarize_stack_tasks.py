@@ -14,7 +14,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from rmc_lib.train.runs import read_evaluation, read_perfect  # noqa: E402
 
 FOLDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "stack_tasks")
-MODELS = ("lstm", "stack-lstm", "queue-lstm")
+MODELS = ("lstm", "stack-lstm", "queue-lstm", "rmc")
 
 
 def main():
