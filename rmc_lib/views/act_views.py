@@ -24,7 +24,7 @@ from matplotlib.colors import ListedColormap
 from ..cores.act import ACT, ACTClassifier
 from ..nn.attention import softmax
 from ..nn.checks import check_array
-from .common import check_index
+from .common import check_index, panel_axes
 from .figure_view import FigureView
 
 WIDE = 9.4
@@ -40,6 +40,13 @@ def _act_of(model):
     if not isinstance(act, ACT):
         raise ValueError(f"model must be an ACT or an ACTClassifier, got {type(model).__name__}")
     return act
+
+
+def _check_classifier(model):
+    """The answers (probabilities, predictions) come from an ACTClassifier only."""
+    if not isinstance(model, ACTClassifier):
+        raise ValueError(f"model must be an ACTClassifier, got {type(model).__name__}")
+    return model
 
 
 def ponder_trace(model, x):
@@ -90,12 +97,15 @@ def ponder_view(trace, example=0, time=None, fig=None, ax=None, label=None):
     h^n (written above it: its weight p^n), until the sum passes the
     threshold (dashed); the last step's bar is the remainder R = 1 - C^{N-1}
     (orange), its h^N beyond 1 grey (not used). The title gives N, R, the
-    ponder cost N + R and the answer (with `label`, right or wrong).
-    ax: the axes to draw on; else fig's (a new axes) or a new figure.
-    Returns the axes."""
+    ponder cost N + R and the answer (with `label`, the right class: right or
+    wrong). At N = 1 the one bar has weight 1 while R is Sonnet's 0 (see
+    cores.act); the title says so. ax: the axes to draw on; else fig's (a new
+    axes) or a new figure. Returns the axes."""
     b = check_index("example", example, trace["N"].shape[0])
     T = trace["N"].shape[1]
     t = T - 1 if time is None else check_index("time", time, T)
+    if label is not None and "predictions" in trace:
+        label = check_index("label", label, trace["probabilities"].shape[1])
     n, R = int(trace["N"][b, t]), float(trace["R"][b, t])
     h, p = trace["halting"][b, t, :n], trace["weights"][b, t, :n]
     before = np.concatenate([[0.0], trace["cumulative"][b, t, :n - 1]])     # C^{n-1}
@@ -121,10 +131,12 @@ def ponder_view(trace, example=0, time=None, fig=None, ax=None, label=None):
     ax.set_xticks(range(1, most + 1, max(1, most // 20)))
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
     when = f"time step {t}: " if T > 1 else ""
-    title = f"{when}N = {n} ponder steps, R = {R:.2f} (ponder cost {n + R:.2f}); the model {_output_text(trace, b)}"
+    cost = f"ponder cost {n + R:.2f}"
+    remainder = f"R = {R:.2f} ({cost})" if n > 1 else f"R = 0 (Sonnet's at N = 1; {cost})"
+    title = f"{when}N = {n} ponder step{'s' if n > 1 else ''}, {remainder}; the model {_output_text(trace, b)}"
     if label is not None and "predictions" in trace:
-        right = int(trace["predictions"][b]) == int(label)
-        title += ": right" if right else f": wrong (the answer is {int(label)})"
+        right = int(trace["predictions"][b]) == label
+        title += ": right" if right else f": wrong (the answer is {label})"
     ax.set_title(title, fontsize=10)
     return ax
 
@@ -136,11 +148,11 @@ def ponder_by_count(model, x, labels):
     nonzero entries (count, the ones that occur), the mean and the standard
     deviation of the ponder steps (N, summed over time steps), the accuracy
     and the number of examples. A dict of arrays."""
-    trace = ponder_trace(model, x)
+    trace = ponder_trace(_check_classifier(model), x)
     labels = np.asarray(labels)
-    if "predictions" not in trace or labels.shape != trace["predictions"].shape:
-        raise ValueError(f"model must be an ACTClassifier and labels [B] = [{len(trace['N'])}], "
-                         f"got {type(model).__name__} and shape {labels.shape}")
+    if labels.shape != trace["predictions"].shape:
+        raise ValueError(f"labels must have shape [B={len(trace['N'])}] (one per example of x), "
+                         f"got {list(labels.shape)}")
     nonzero = np.count_nonzero(trace["x"], axis=(1, 2))
     steps, right = trace["N"].sum(axis=1), trace["predictions"] == labels
     counts = np.unique(nonzero)
@@ -155,12 +167,13 @@ def ponder_by_count_view(models, x, labels, axes=None):
     """Left: the mean ponder steps (bars: one standard deviation) against the
     number of nonzero entries; right: the accuracy per count. models: one
     ACTClassifier or a dict {name: model} (e.g. two ponder penalties), each
-    drawn in its own colour, named in the legend. Returns the two axes."""
+    drawn in its own colour, named in the legend. axes: two axes to draw
+    on (default a new figure). Returns the two axes."""
     models = models if isinstance(models, dict) else {"ACT": models}
-    if axes is None:
-        _, axes = plt.subplots(1, 2, figsize=(WIDE, 3.4), layout="constrained")
-    steps_ax, accuracy_ax = axes
-    shift = 0.3 / max(len(models), 1)             # side by side, so that the error bars do not hide each other
+    if not models:
+        raise ValueError("models must hold at least one model, got an empty dict")
+    steps_ax, accuracy_ax = axes = panel_axes(axes, 2, "panel: steps, accuracy", (WIDE, 3.4))
+    shift = 0.3 / len(models)                     # side by side, so that the error bars do not hide each other
     for i, (name, model) in enumerate(models.items()):
         numbers = ponder_by_count(model, x, labels)
         where = numbers["count"] + (i - (len(models) - 1) / 2) * shift
@@ -170,7 +183,7 @@ def ponder_by_count_view(models, x, labels, axes=None):
     steps_ax.set(xlabel="nonzero entries", ylabel="ponder steps N", title="how long it ponders")
     accuracy_ax.set(xlabel="nonzero entries", ylabel="accuracy", ylim=(0, 1.05), title="how often it is right")
     accuracy_ax.axhline(0.5, color="0.6", linestyle=":", linewidth=1)
-    accuracy_ax.text(1, 0.52, "chance", fontsize=8, color="0.4")
+    accuracy_ax.text(0.02, 0.52, "chance", fontsize=8, color="0.4", transform=accuracy_ax.get_yaxis_transform())
     steps_ax.legend(fontsize=8, loc="upper left")
     for ax in axes:
         ax.title.set_fontsize(10)
@@ -181,10 +194,11 @@ def ponder_by_count_view(models, x, labels, axes=None):
 
 def parse_bits(bits, size=16):
     """A parity vector [size] of 0, +1 and -1 from a sequence of numbers, or
-    from a string of '+', '-' and '0' (spaces ignored): '+-00 ...'. Raises
-    ValueError for another value or another length."""
+    from a string of '+', '-' and '0' (spaces ignored; the minus sign the
+    pictures show counts as '-'): '+-00 ...'. Raises ValueError for another
+    value or another length."""
     if isinstance(bits, str):
-        letters = "".join(bits.split())
+        letters = "".join(bits.split()).replace(MINUS_SIGN, "-")
         bad = [c for c in letters if c not in "+-0"]
         if bad:
             raise ValueError(f"bits as text must hold only '+', '-' and '0', got {bad[0]!r}")
@@ -239,15 +253,15 @@ def parity_figure(model, bits, fig=None):
 
 
 def describe_parity(model, bits):
-    """One line: the parity, the model's answer and its probability, N and R."""
-    act = _act_of(model)
-    bits = parse_bits(bits, act.input_size)
+    """One line: the parity, the model's answer and its probability, N and R.
+    model: an ACTClassifier."""
+    bits = parse_bits(bits, _check_classifier(model).act.input_size)
     trace = ponder_trace(model, bits[None, None, :])
     plus, _, parity = _parity_line(bits)
-    said = int(trace["predictions"][0])
+    said, n = int(trace["predictions"][0]), int(trace["N"][0, 0])
     verdict = "right" if said == parity else "wrong"
     return (f"{_entries(plus, '+1')}: parity {parity}; the model answers {said} with p = "
-            f"{trace['probabilities'][0, said]:.2f} ({verdict}); it pondered N = {trace['N'][0, 0]} steps, "
+            f"{trace['probabilities'][0, said]:.2f} ({verdict}); it pondered N = {n} step{'s' if n > 1 else ''}, "
             f"R = {trace['R'][0, 0]:.2f}")
 
 
@@ -266,9 +280,7 @@ class ParityExplorer(widgets.VBox):
     STYLE = {0.0: "", 1.0: "success", -1.0: "danger"}
 
     def __init__(self, model, bits=None, figsize=PARITY_FIGSIZE):
-        if not isinstance(model, ACTClassifier):
-            raise ValueError(f"model must be an ACTClassifier, got {type(model).__name__}")
-        self.model, self.figsize = model, figsize
+        self.model, self.figsize = _check_classifier(model), figsize
         size = model.act.input_size
         self.bits = np.zeros(size) if bits is None else parse_bits(bits, size)   # a bad first vector raises
         self.buttons = [widgets.Button(layout=widgets.Layout(width="44px")) for _ in range(size)]

@@ -91,6 +91,20 @@ def test_staircase_draws_the_weights_it_was_given(model, data):
     assert fits(ax.figure) == []
     with pytest.raises(ValueError, match="example must be an integer"):
         av.ponder_view(trace, example=4)
+    with pytest.raises(ValueError, match="label must be an integer in \\[0, 2\\), got 'odd'"):
+        av.ponder_view(trace, example=0, label="odd")
+
+
+def test_staircase_of_one_step_says_that_R_is_sonnets_0(data):
+    model = small_model(max_steps=1)                          # every example halts at its first step
+    trace = av.ponder_trace(model, data[0][:2])
+    assert np.all(trace["N"] == 1) and np.all(trace["R"] == 0)
+    ax = av.ponder_view(trace, example=0)
+    steps, last, unused = ax.containers
+    assert len(steps) == 0 and last[0].get_height() == 1.0 and unused[0].get_height() == 0.0
+    assert ax.get_title().startswith("N = 1 ponder step, R = 0 (Sonnet's at N = 1; ponder cost 1.00)")
+    assert fits(ax.figure) == []
+    assert "it pondered N = 1 step, R = 0.00" in av.describe_parity(model, "+" * 16)
 
 
 def test_count_view_draws_ponder_by_count(model, data):
@@ -110,13 +124,18 @@ def test_count_view_draws_ponder_by_count(model, data):
     np.testing.assert_allclose(accuracy_ax.lines[0].get_xdata(), numbers["count"])
     np.testing.assert_allclose(accuracy_ax.lines[1].get_ydata(), av.ponder_by_count(other, x, labels)["accuracy"])
     assert fits(steps_ax.figure) == []
-    with pytest.raises(ValueError, match="labels"):
+    with pytest.raises(ValueError, match=r"labels must have shape \[B=200\] \(one per example of x\), got \[5\]"):
         av.ponder_by_count(model, x, labels[:5])
+    with pytest.raises(ValueError, match="model must be an ACTClassifier, got ACT"):
+        av.ponder_by_count(model.act, x, labels)
+    with pytest.raises(ValueError, match="axes must hold 2 axes"):
+        av.ponder_by_count_view(model, x, labels, axes=[steps_ax])
 
 
 def test_parse_bits_takes_numbers_or_signs_and_refuses_the_rest():
     np.testing.assert_array_equal(av.parse_bits("+-0+ 0000 0000 000-"), [1, -1, 0, 1] + [0] * 11 + [-1])
     np.testing.assert_array_equal(av.parse_bits([1, 0, -1] + [0] * 13), [1, 0, -1] + [0] * 13)
+    np.testing.assert_array_equal(av.parse_bits("\u22120" + "+" * 14), [-1, 0] + [1] * 14)   # the minus shown
     for bad, message in (([2] + [0] * 15, "must be 0, 1 or -1, got 2"), ("+-x", "only '\\+', '-' and '0'"),
                          ([1, 0], "must hold 16 entries, got 2"), (5, "must be 16 numbers"),
                          (["a"] * 16, "must be 16 numbers")):
@@ -135,6 +154,8 @@ def test_parity_figure_shows_the_input_and_its_parity(model):
     line = av.describe_parity(model, bits)
     trace = av.ponder_trace(model, av.parse_bits(bits)[None, None])
     assert line.startswith("3 entries +1: parity 1") and f"N = {trace['N'][0, 0]} steps" in line
+    with pytest.raises(ValueError, match="model must be an ACTClassifier, got ACT"):
+        av.describe_parity(model.act, bits)                   # an ACT alone gives no answer to describe
 
 
 def test_widget_shows_the_static_figure_after_a_click(model):
