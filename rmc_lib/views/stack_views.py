@@ -23,6 +23,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ..cores.stack_rnn import StackLSTM
+from ..cores.symbol_readout import SymbolTagger
 from ..nn.checks import check_array
 from .common import check_index
 from .figure_view import FigureView
@@ -38,6 +39,13 @@ SEPARATOR = "|"            # the label of the separator step, between the string
 STACK_FIGSIZE = (WIDE, 6.0)
 
 
+def step_memory(stack_cache):
+    """From the cache of one nn.neural_stack.stack_step_forward: (the
+    strengths after the step [B, n+1], the read's weight on each value [B, n+1])."""
+    _, _, _, _, new_strengths, _, _, weights, _ = stack_cache
+    return new_strengths, weights
+
+
 def stack_trace(core, x):
     """Run a StackLSTM on x [B, T, D] and gather, from its cache, every step's
     push d [B, T], pop u [B, T], the strengths after the step [B, T, T]
@@ -46,27 +54,33 @@ def stack_trace(core, x):
     if not isinstance(core, StackLSTM):
         raise ValueError(f"core must be a StackLSTM, got {type(core).__name__}")
     x = check_array("x", x, ndim=3)
+    if x.shape[1] == 0:
+        raise ValueError(f"x must hold at least one step, got shape {list(x.shape)}")
     _, _, cache = core.forward(x)
     B, T, _ = x.shape
     push, pop = np.zeros((B, T)), np.zeros((B, T))
     strengths, reads = np.zeros((B, T, T)), np.zeros((B, T, T))
-    for t, (_, _, d, u, _, _, stack_cache) in enumerate(cache["steps"]):
-        push[:, t], pop[:, t] = d, u
-        new_strengths, weights = stack_cache[4], stack_cache[7]
-        strengths[:, t, :t + 1], reads[:, t, :t + 1] = new_strengths, weights
+    for t, (_, _, push_t, pop_t, _, _, stack_cache) in enumerate(cache["steps"]):     # StackLSTM.step's cache
+        push[:, t], pop[:, t] = push_t, pop_t
+        strengths[:, t, :t + 1], reads[:, t, :t + 1] = step_memory(stack_cache)
     return {"push": push, "pop": pop, "strengths": strengths, "reads": reads, "queue": core.queue, "x": x}
 
 
 def stack_view(trace, example=0, symbols=None, answer=None, fig=None):
     """The memory of one example over time: push and pop at every step (top),
     and each value's strength after every step (bottom: rows the values, in the
-    order pushed, columns the steps), with the read's weights outlined.
+    order pushed, columns the steps), each value the read weighs more than
+    0.5 outlined. A queue's trace is drawn the same way (the title says queue).
 
-    symbols: a label per step (the input read, e.g. 'a b c <sep> . . .');
-    answer: a label per step of what the model answered. Returns the axes.
+    symbols: a label per step (the input read, e.g. 'a b c | . . .'), T of
+    them; answer: the model's answer (a string or a list of symbols), shown
+    in the top panel's title. fig: an empty figure to draw on (default a new
+    one, taller for longer traces). Returns the two axes [top, bottom].
     """
     example = check_index("example", example, trace["push"].shape[0])
     T = trace["push"].shape[1]
+    if symbols is not None and len(symbols) != T:
+        raise ValueError(f"symbols must hold one label per step ({T}), got {len(symbols)}")
     if fig is None:
         fig = plt.figure(figsize=(WIDE, min(2.0 + 0.22 * T, 7.5)), layout="constrained")
     top, bottom = fig.subplots(2, 1, height_ratios=[1, 3.2], sharex=True)
@@ -103,7 +117,7 @@ def alphabet(task):
 
 def _letters_named(letters):
     """'a-h' for a run of lowercase letters, else the letters themselves."""
-    return f"{letters[0]}-{letters[-1]}" if letters in string.ascii_lowercase else letters
+    return f"{letters[0]}-{letters[-1]}" if len(letters) > 1 and letters in string.ascii_lowercase else letters
 
 
 def parse_text(task, text, max_length=MAX_TYPED):
@@ -131,7 +145,10 @@ and answer (the model's, in letters), each L long."""
 
 def run_text(model, task, text, max_length=MAX_TYPED):
     """Encode a typed string for the task (parse_text, then task.encode) and
-    run the model on it: a Typed (x, the right answer, the model's answer)."""
+    run the model, a SymbolTagger, on it: a Typed (x, the right answer, the
+    model's answer)."""
+    if not isinstance(model, SymbolTagger):
+        raise ValueError(f"model must be a SymbolTagger (a core with a symbol readout), got {type(model).__name__}")
     symbols = parse_text(task, text, max_length)
     x, targets = task.encode([symbols])
     letters = alphabet(task)
@@ -167,6 +184,7 @@ def stack_figure(model, task, text, fig=None):
     with the right answer, the model's and how many of its symbols are
     wrong. fig: an empty constrained-layout Figure
     (default a new one of STACK_FIGSIZE, the widget's). Returns the axes."""
+    _check_stack_model(model)
     typed = run_text(model, task, text)
     L = len(typed.right)
     trace = stack_trace(model.core, typed.x)
@@ -182,6 +200,14 @@ def stack_figure(model, task, text, fig=None):
                  f"the model answers '{typed.answer}': {_verdict(typed)}", fontsize=10)
     axes[1].set_xlabel(f"step: the string read, the separator {SEPARATOR}, the model's answer (wrong symbols red)")
     return axes
+
+
+def _check_stack_model(model):
+    core = getattr(model, "core", None)
+    if not isinstance(model, SymbolTagger) or not isinstance(core, StackLSTM):
+        got = type(model).__name__ + ("" if core is None else f" around {type(core).__name__}")
+        raise ValueError(f"model must be a SymbolTagger around a StackLSTM, got {got}")
+    return model
 
 
 def update_stack_figure(fig, model, task, text):
@@ -207,9 +233,7 @@ class StackExplorer(widgets.VBox):
     css_class = "rmc-stack-explorer"
 
     def __init__(self, model, task, text="abcdefgh", figsize=STACK_FIGSIZE):
-        if not isinstance(getattr(model, "core", None), StackLSTM):
-            raise ValueError(f"model must be a SymbolTagger around a StackLSTM, got {type(model).__name__}")
-        self.model, self.task, self.figsize = model, task, figsize
+        self.model, self.task, self.figsize = _check_stack_model(model), task, figsize
         self.typed = run_text(model, task, text)             # a bad first string raises, as a bad argument should
         self.text = text
         self.box = widgets.Text(value=text, description="string", continuous_update=False,

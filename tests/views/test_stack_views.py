@@ -52,6 +52,25 @@ def test_view_fits_and_labels_the_steps(run):
     assert fig.get_size_inches()[0] <= 9.4 and layout_problems(fig) == []
     with pytest.raises(ValueError, match="core must be a StackLSTM"):
         stack_trace(LSTM(3, input_size=5, rng=np.random.default_rng(0)), x)
+    with pytest.raises(ValueError, match="x must hold at least one step, got shape \\[2, 0, 5\\]"):
+        stack_trace(core, x[:, :0])
+    with pytest.raises(ValueError, match="symbols must hold one label per step \\(11\\), got 5"):
+        stack_view(trace, symbols=list("abcde"))
+
+
+def test_a_queue_is_drawn_as_a_queue(rng):
+    task = Transduction("copy", num_symbols=4, min_length=3, max_length=3)
+    x, _ = task.sample(1, rng)
+    core = StackLSTM(6, input_size=task.input_size, value_size=3, rng=rng, queue=True)
+    trace = stack_trace(core, x)
+    assert trace["queue"]
+    V, s = np.zeros((1, 0, 3)), np.zeros((1, 0))
+    for t in range(x.shape[1]):               # the strengths are the queue's, not a stack's
+        V, s, _, _ = stack_step_forward(V, s, trace["push"][:, t], trace["pop"][:, t], np.zeros((1, 3)), queue=True)
+        np.testing.assert_allclose(trace["strengths"][:, t, :t + 1], s)
+    top, bottom = stack_view(trace)
+    assert bottom.get_title().startswith("what the queue holds")
+    assert fits(bottom.figure) == []
 
 
 # ---- a typed string, its picture and the explorer ----
@@ -76,6 +95,10 @@ def test_typed_strings_use_letters_and_bad_ones_are_refused(small):
         with pytest.raises(ValueError, match=message):
             sv.parse_text(task, text)
     assert sv.alphabet(Transduction("copy", num_symbols=30)).endswith("zABCD")
+    with pytest.raises(ValueError, match="'b' is not one of the task's 1 symbols \\(a\\)"):
+        sv.parse_text(Transduction("copy", num_symbols=1), "ab")
+    with pytest.raises(ValueError, match="model must be a SymbolTagger"):
+        sv.run_text(small[0].core, task, "ab")               # the core alone has no symbol readout
 
 
 def test_run_text_encodes_as_the_task_does_and_the_trained_model_reverses():
@@ -132,8 +155,11 @@ def test_widget_reports_a_bad_string_and_keeps_its_picture(small):
     assert "at most 32" in explorer.message
     assert explorer.view.image.value == before and explorer.summary == summary and explorer.text == "abc"
     explorer.box.value = "abc"
+    assert explorer.message == "" and explorer.text == "abc"
+    explorer.run("ab<")                                     # a message, while the box still holds "abc"
+    assert "cannot run 'ab<'" in explorer.message
     explorer.button.click()                                 # the button runs the box's text again
-    assert explorer.message == "" and explorer.message_label.value == ""
+    assert explorer.message == "" and explorer.message_label.value == "" and explorer.text == "abc"
     with pytest.raises(ValueError, match="SymbolTagger around a StackLSTM"):
         sv.StackExplorer(SymbolTagger(LSTM(3, input_size=5, rng=np.random.default_rng(0)), 4,
                                       rng=np.random.default_rng(0)), task)
