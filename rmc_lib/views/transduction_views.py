@@ -4,7 +4,7 @@ trained model gets right, and the share of strings right at each length.
 
     trace = program_trace([(0.0, 0.8, "a"), (0.0, 0.5, "b"), (0.9, 0.6, "c")])
     stack_view(trace, symbols=trace["symbols"])        # views.stack_views draws it
-    describe_read(trace, step=2)                       # {'c': 0.6, 'a': 0.4}
+    describe_read(trace, step=2)                       # {'a': 0.4, 'c': 0.6}
     position_view({"LSTM": answer_positions(model, x, targets)})
     strings_right_view({"stack LSTM": [read_perfect(path) for path in seeds]})
 
@@ -14,9 +14,10 @@ Every figure fits a ~960 px output area (at most 9.4 inches at 100 dpi).
 import matplotlib.pyplot as plt
 import numpy as np
 
+from ..cores.sequence_readout import targets_and_mask
 from ..nn.neural_stack import stack_step_forward
-
-WIDE = 9.4
+from .common import check_index
+from .stack_views import WIDE, step_memory
 
 
 def program_trace(program, queue=False):
@@ -28,7 +29,12 @@ def program_trace(program, queue=False):
     if not program:
         raise ValueError("program must hold at least one step (pop, push, symbol)")
     for t, step in enumerate(program):
-        if len(step) != 3 or not all(0 <= float(v) <= 1 for v in step[:2]):
+        try:
+            pop, push, _ = step
+            fine = 0 <= float(pop) <= 1 and 0 <= float(push) <= 1
+        except (TypeError, ValueError):         # not three things, or a pop or push that is not a number
+            fine = False
+        if not fine:
             raise ValueError(f"each step must be (pop in [0, 1], push in [0, 1], symbol); step {t} is {step!r}")
     symbols = [str(step[2]) for step in program]
     alphabet = sorted(set(symbols))
@@ -41,16 +47,17 @@ def program_trace(program, queue=False):
         value = np.eye(m)[[alphabet.index(str(symbol))]]
         values, strengths, read, cache = stack_step_forward(values, strengths, np.array([float(push)]),
                                                             np.array([float(pop)]), value, queue=queue)
+        _, weights = step_memory(cache)                   # the read's weight on each value
         trace["push"][0, t], trace["pop"][0, t] = push, pop
-        trace["strengths"][0, t, :t + 1], trace["reads"][0, t, :t + 1] = strengths[0], cache[7][0]
+        trace["strengths"][0, t, :t + 1], trace["reads"][0, t, :t + 1] = strengths[0], weights[0]
         trace["read"][t] = read[0]
     return trace
 
 
 def describe_read(trace, step):
-    """The read of a program_trace at `step` as {symbol: weight} (weights above 1e-9)."""
-    if not 0 <= step < len(trace["symbols"]):
-        raise ValueError(f"step must be in 0..{len(trace['symbols']) - 1}, got {step!r}")
+    """The read of a program_trace at `step` as {symbol: weight} (weights
+    above 1e-9, rounded to 6 decimals; the symbols in sorted order)."""
+    step = check_index("step", step, len(trace["symbols"]))
     return {symbol: round(float(w), 6) for symbol, w in zip(trace["alphabet"], trace["read"][step]) if w > 1e-9}
 
 
@@ -58,12 +65,15 @@ def answer_positions(model, x, targets):
     """The share of right symbols at each position of the answer (1 = the
     first symbol after the separator), over the strings of a test set whose
     answers are long enough. model: a SymbolTagger; x [B, T, D]; targets: the
-    test set's SymbolTargets. Returns an array [longest answer]."""
+    test set's SymbolTargets (or a pair (targets, mask), each [B, T]).
+    Returns an array [longest answer]."""
+    targets, mask = targets_and_mask(targets)
+    mask = mask.astype(bool)
     predictions = model.predict(x)
-    mask = np.asarray(targets.mask, bool)
     if predictions.shape != mask.shape:
-        raise ValueError(f"targets must match x's steps {mask.shape}, got {predictions.shape}")
-    right = (predictions == targets.targets) & mask
+        raise ValueError(f"targets must have the steps of x: [B, T] = {list(predictions.shape)} (the model's "
+                         f"answers to x), got {list(mask.shape)}")
+    right = (predictions == targets) & mask
     start = mask.argmax(axis=1)                                   # each string's first answer step
     longest = int(mask.sum(axis=1).max())
     hits, counts = np.zeros(longest), np.zeros(longest)
@@ -75,14 +85,16 @@ def answer_positions(model, x, targets):
 
 
 def position_view(curves, ax=None, title="which answer symbols come out right"):
-    """Curves {label: share right at each answer position} on one axis."""
+    """Curves {label: share right at each answer position (answer_positions)}
+    on one axis, with the chance level of the lesson's 8 symbols (1/8) dotted.
+    Returns the axes."""
     if ax is None:
         _, ax = plt.subplots(figsize=(WIDE, 3.2), layout="constrained")
     for label, curve in curves.items():
         ax.plot(np.arange(1, len(curve) + 1), curve, label=label, lw=1.8)
     ax.set(xlabel="position in the answer (1: the first symbol after the separator)",
            ylabel="share of symbols right", ylim=(0, 1.05), title=title)
-    ax.axhline(1 / 8, color="grey", lw=0.8, ls=":")
+    ax.axhline(1 / 8, color="grey", lw=0.8, ls=":", label="chance (1 of 8 symbols)")
     ax.legend(fontsize=9)
     return ax
 
@@ -90,22 +102,28 @@ def position_view(curves, ax=None, title="which answer symbols come out right"):
 def strings_right_view(tables, ax=None, title="strings answered without a wrong symbol"):
     """Grouped bars: for each model {label: [read_perfect table per seed]},
     the mean share of perfect strings at the training lengths (8-64) and each
-    longer length, one dot per seed."""
-    if ax is None:
-        _, ax = plt.subplots(figsize=(WIDE, 3.4), layout="constrained")
+    longer length, one dot per seed. Every table must hold "trained" and the
+    same lengths. Returns the axes."""
     if not tables:
         raise ValueError("tables must hold at least one model's seeds")
     columns = ["trained"] + sorted({k for seeds in tables.values() for t in seeds for k in t if k != "trained"})
-    width = 0.8 / len(tables)
-    for i, (label, seeds) in enumerate(tables.items()):
+    for label, seeds in tables.items():
         if not seeds:
             raise ValueError(f"model {label!r} has no seeds")
+        for seed, table in enumerate(seeds):
+            missing = [c for c in columns if c not in table]
+            if missing:
+                raise ValueError(f"every table must hold {columns}; model {label!r}'s table {seed} lacks {missing}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(WIDE, 3.4), layout="constrained")
+    width = 0.8 / len(tables)
+    for i, (label, seeds) in enumerate(tables.items()):
         shares = np.array([[t[c] for c in columns] for t in seeds])          # [seed, column]
         where = np.arange(len(columns)) - 0.4 + width * (i + 0.5)
         bars = ax.bar(where, shares.mean(axis=0), width=width * 0.9, label=f"{label} ({len(seeds)} seeds)")
         for row in shares:
             ax.scatter(where, row, s=12, color="black", zorder=3)
-        bars[0].set_edgecolor("black")
+        bars[0].set_edgecolor("black")                 # the training lengths' bar, outlined
     ax.set_xticks(np.arange(len(columns)), ["8-64 (trained)"] + [f"length {c}" for c in columns[1:]])
     ax.set(ylabel="share of 200 strings", ylim=(0, 1.08), title=title)
     ax.legend(fontsize=8, ncol=min(len(tables), 4), loc="upper right")

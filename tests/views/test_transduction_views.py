@@ -39,8 +39,14 @@ def test_bad_programs_are_refused():
         tv.program_trace([])
     with pytest.raises(ValueError, match=r"step 1 is \(1.5, 0.0, 'b'\)"):
         tv.program_trace([(0.0, 1.0, "a"), (1.5, 0.0, "b")])
-    with pytest.raises(ValueError, match="step must be in 0..0"):
-        tv.describe_read(tv.program_trace([(0.0, 1.0, "a")]), 3)
+    for bad in (0.5, "x", (0.5, 0.5, "c", "d")):           # not a number, not three things
+        with pytest.raises(ValueError, match="each step must be \\(pop in \\[0, 1\\], push in \\[0, 1\\], symbol\\)"):
+            tv.program_trace([(0.0, 1.0, "a"), bad])
+    with pytest.raises(ValueError, match="each step must be"):
+        tv.program_trace([("half", 1.0, "a")])
+    for step in (3, -1, 0.5):
+        with pytest.raises(ValueError, match="step must be an integer in \\[0, 1\\)"):
+            tv.describe_read(tv.program_trace([(0.0, 1.0, "a")]), step)
 
 
 class Answers:
@@ -60,7 +66,10 @@ def test_answer_positions_counts_by_place_in_the_answer(rng):
     predictions[1, 5 + 2] = (predictions[1, 5 + 2] + 1) % 4  # string 2's third answer symbol wrong
     predictions[0, 3 + 1] = (predictions[0, 3 + 1] + 1) % 4  # string 1's second
     np.testing.assert_allclose(tv.answer_positions(Answers(predictions), x, targets), [1.0, 0.5, 0.0, 1.0])
-    with pytest.raises(ValueError, match="targets must match"):
+    pair = (targets.targets, targets.mask)
+    np.testing.assert_allclose(tv.answer_positions(Answers(predictions), x, pair), [1.0, 0.5, 0.0, 1.0])
+    with pytest.raises(ValueError, match="targets must have the steps of x: \\[B, T\\] = \\[2, 3\\] "
+                                         ".*got \\[2, 9\\]"):
         tv.answer_positions(Answers(predictions[:, :3]), x, targets)
 
 
@@ -75,6 +84,13 @@ def test_the_result_views_draw_their_numbers():
     assert heights == pytest.approx([0.5, 0.5, 0.25, 0.0])
     assert [t.get_text() for t in ax.get_xticklabels()] == ["8-64 (trained)", "length 65"]
     assert fits(ax.figure) == []
+    assert [c.get_offsets()[:, 1].tolist() for c in ax.collections[:2]] == [[1.0, 1.0], [0.0, 0.0]]   # a dot per seed
+    figures = plt.get_fignums()
     with pytest.raises(ValueError, match="at least one model"):
         tv.strings_right_view({})
+    with pytest.raises(ValueError, match="model 'lstm' has no seeds"):
+        tv.strings_right_view({"stack": tables["stack"], "lstm": []})
+    with pytest.raises(ValueError, match="model 'lstm'.s table 1 lacks \\[65\\]"):
+        tv.strings_right_view({"stack": tables["stack"], "lstm": [{"trained": 0.0, 65: 0.0}, {"trained": 0.5}]})
+    assert plt.get_fignums() == figures                     # no empty figure left behind
     plt.close("all")
