@@ -240,7 +240,7 @@ def halting_weights(halting, threshold, max_steps=0):
     Sonnet reports R = 0 when N = 1 (its weight p^1 is still 1); this is
     the paper's R, 1 there. rmc_lib: cores.act.ACT.step."""
     halting = np.asarray(halting, dtype=float)
-    if halting.ndim != 1 or np.any((halting < 0) | (halting > 1)):
+    if halting.ndim != 1 or not np.all((halting >= 0) & (halting <= 1)):       # NaN fails this test too
         raise ValueError(f"halting must be a 1-D array of values in [0, 1], got {halting!r}")
     if not 0 < threshold <= 1:
         raise ValueError(f"threshold must be in (0, 1], got {threshold!r}")
@@ -316,8 +316,9 @@ def check_halting(fn):
 # Exercise 5: predict a stack
 # ----------------------------------------------------------------------------
 
-PROGRAM = [("a", 0.0, 0.8), ("b", 0.0, 0.5), ("c", 0.7, 0.6), ("d", 0.4, 0.3)]     # (value, pop u, push d)
-NAMES = [value for value, _, _ in PROGRAM]
+#: (pop u, push d, value) per step: the order views.transduction_views.program_trace takes
+PROGRAM = [(0.0, 0.8, "a"), (0.0, 0.5, "b"), (0.7, 0.6, "c"), (0.4, 0.3, "d")]
+NAMES = [value for _, _, value in PROGRAM]
 
 
 def _after_program():
@@ -325,7 +326,7 @@ def _after_program():
     values are one-hot) after the program, as stack_step_forward runs it."""
     n = len(PROGRAM)
     values, strengths = np.zeros((1, 0, n)), np.zeros((1, 0))
-    for step, (_, u, d) in enumerate(PROGRAM):
+    for step, (u, d, _) in enumerate(PROGRAM):
         values, strengths, read, _ = stack_step_forward(values, strengths, np.array([d]), np.array([u]),
                                                         np.eye(n)[None, step])
     return strengths[0], read[0]
@@ -334,7 +335,7 @@ def _after_program():
 def show_stack_program():
     """Print the program check_stack_prediction asks about."""
     print("An empty stack; each step pops u, then pushes a value with strength d, then reads:")
-    for step, (value, u, d) in enumerate(PROGRAM, start=1):
+    for step, (u, d, value) in enumerate(PROGRAM, start=1):
         print(f"  step {step}: pop {u:g}, push {value} with strength {d:g}")
     print("After step 1 the strengths are [0.8] and the read is 0.8 a. After step 4? Write the strengths "
           "bottom first, one per value (a popped one keeps its place with 0), and the read as a dict: "
@@ -374,7 +375,7 @@ def check_stack_prediction(strengths, read):
         mistakes = [("the strengths written top first: write them bottom first (a, b, c, d)", expected_s[::-1])]
         for what, keywords in UPDATE_MISTAKES:
             s = np.zeros(0)
-            for _, u, d in PROGRAM:
+            for u, d, _ in PROGRAM:
                 s = _update(s, u, d, **keywords)
             mistakes.append((what, s))
         print(f"{name}: the strength of {NAMES[wrong]}: you wrote {got_s[wrong]:g}, it is {expected_s[wrong]:g}"

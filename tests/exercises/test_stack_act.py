@@ -8,6 +8,7 @@ from rmc_lib.cores.act import ACT
 from rmc_lib.cores.sonnet_lstm import SonnetLSTM
 from rmc_lib.exercises import stack_act as exercises
 from rmc_lib.nn.neural_stack import stack_step_forward
+from rmc_lib.views.transduction_views import program_trace
 
 from .messages import fails_naming, one_line, reports_an_error, reports_the_stub
 
@@ -154,6 +155,7 @@ def test_halting_weights_decide_as_act_step(seed, threshold, max_steps, halting_
 @pytest.mark.parametrize("args, words", [
     (([0.5, 1.2], 0.9), "halting must be a 1-D array of values in"),
     (([[0.5]], 0.9), "halting must be a 1-D array"),
+    (([0.5, np.nan], 0.9), "halting must be a 1-D array of values in"),
     (([0.5], 0.0), "threshold must be in"),
     (([0.5], 0.9, -1), "max_steps must be an integer"),
     (([0.5], 0.9, 1.5), "max_steps must be an integer"),
@@ -284,9 +286,16 @@ def test_the_right_prediction_passes(capsys):
     capsys.readouterr()
 
 
+def test_the_program_is_one_program_trace_runs():
+    trace = program_trace(exercises.PROGRAM)                 # the same (pop, push, value) order
+    assert trace["alphabet"] == exercises.NAMES
+    np.testing.assert_allclose(trace["strengths"][0, -1], [0.6, 0, 0.2, 0.3], atol=1e-12)
+    np.testing.assert_allclose(trace["read"][-1], [0.5, 0, 0.2, 0.3], atol=1e-12)
+
+
 def test_the_prediction_matches_stack_step_forward():
     values, strengths = np.zeros((1, 0, 4)), np.zeros((1, 0))
-    for step, (_, u, d) in enumerate(exercises.PROGRAM):
+    for step, (u, d, _) in enumerate(exercises.PROGRAM):
         values, strengths, r, _ = stack_step_forward(values, strengths, np.array([d]), np.array([u]),
                                                      np.eye(4)[None, step])
     np.testing.assert_allclose(strengths[0], [0.6, 0, 0.2, 0.3], atol=1e-12)
