@@ -76,6 +76,7 @@ def test_the_papers_flag_is_sonnets_with_the_flag_weights_turned_round():
     y_paper, _, (N_paper, R_paper), _ = paper.forward(x)
     np.testing.assert_allclose(y_paper, y, rtol=0, atol=1e-12)
     np.testing.assert_array_equal(N_paper, N)
+    np.testing.assert_allclose(R_paper, R, rtol=0, atol=1e-12)
     assert np.any(N > 1)                                      # later ponder steps (flag 0 for the paper) ran
 
 
