@@ -112,4 +112,4 @@ def kink_margin(caches):
         out.append(np.abs(1 - _ahead(new_strengths, queue)).ravel())
         both = (new_strengths > 0) & (room > 0)
         out.append(np.abs(new_strengths - room)[both])
-    return min(float(a.min()) for a in out if a.size)
+    return min((float(a.min()) for a in out if a.size), default=float("inf"))
