@@ -121,8 +121,10 @@ def ponder_view(trace, example=0, time=None, fig=None, ax=None, label=None):
     ax.bar(n, unused, bottom=1.0, width=0.7, color=UNUSED_COLOUR, hatch="//", edgecolor="0.5",
            label="$h^N$ beyond 1 (not used)")
     for step, bottom, weight in zip(steps, before, p):
-        top = 1.0 + unused if step == n else bottom + weight
-        ax.text(step, top + 0.03, f"{weight:.2f}", ha="center", va="bottom", fontsize=8)
+        if step == n and unused > 0:          # on the remainder's own bar, not above the unused part
+            ax.text(step, bottom + weight / 2, f"{weight:.2f}", ha="center", va="center", fontsize=8)
+        else:
+            ax.text(step, bottom + weight + 0.03, f"{weight:.2f}", ha="center", va="bottom", fontsize=8)
     ax.axhline(trace["threshold"], color="black", linestyle="--", linewidth=1,
                label=f"threshold $1 - \\epsilon$ = {trace['threshold']:g}")
     most = trace["max_steps"] or max(trace["halting"].shape[2], n)

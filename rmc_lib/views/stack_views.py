@@ -69,8 +69,9 @@ def stack_trace(core, x):
 def stack_view(trace, example=0, symbols=None, answer=None, fig=None):
     """The memory of one example over time: push and pop at every step (top),
     and each value's strength after every step (bottom: rows the values, in the
-    order pushed, columns the steps), each value the read weighs more than
-    0.5 outlined. A queue's trace is drawn the same way (the title says queue).
+    order pushed, columns the steps; a colour bar gives the strength), each
+    value the read weighs more than 0.5 outlined; with symbols, the rows of
+    traces up to 40 steps are labelled with the step that pushed them. A queue's trace is drawn the same way (the title says queue).
 
     symbols: a label per step (the input read, e.g. 'a b c | . . .'), T of
     them; answer: the model's answer (a string or a list of symbols), shown
@@ -90,8 +91,9 @@ def stack_view(trace, example=0, symbols=None, answer=None, fig=None):
     top.set(ylim=(0, 1.5), yticks=[0, 0.5, 1], ylabel="strength")
     top.legend(loc="upper right", fontsize=8, ncol=2)             # above the bars, which end at 1
     memory = trace["strengths"][example].T                       # [value i, step t]
-    bottom.imshow(memory, aspect="auto", cmap="Blues", vmin=0, vmax=1, origin="lower",
-                  extent=(-0.5, T - 0.5, -0.5, T - 0.5))
+    image = bottom.imshow(memory, aspect="auto", cmap="Blues", vmin=0, vmax=1, origin="lower",
+                          extent=(-0.5, T - 0.5, -0.5, T - 0.5))
+    fig.colorbar(image, ax=bottom, label="strength $s_t[i]$", shrink=0.8, pad=0.01)
     read_i, read_t = np.nonzero(trace["reads"][example].T > 0.5)
     bottom.scatter(read_t, read_i, marker="s", s=30, facecolors="none", edgecolors="tab:orange",
                    label="read (weight > 0.5)")
@@ -101,6 +103,8 @@ def stack_view(trace, example=0, symbols=None, answer=None, fig=None):
     bottom.legend(loc="upper left", fontsize=8)
     if symbols is not None:
         bottom.set_xticks(steps, [str(s) for s in symbols], fontsize=8)
+        if T <= 40:                          # row i holds the value pushed at step i: label it by that step
+            bottom.set_yticks(steps, [str(s) for s in symbols], fontsize=8)
     if answer is not None:
         top.set_title("answered: " + " ".join(str(a) for a in answer), fontsize=9)
     return [top, bottom]
