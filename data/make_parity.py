@@ -1,6 +1,6 @@
 """Redo lesson 11's parity runs: Adaptive Computation Time on the parity of
-16-number vectors, with two ponder penalties, against the same network
-without pondering, 3 seeds each.
+16-number vectors, with four ponder penalties (1e-4, 1e-3, 3e-3, 1e-2),
+against the same network without pondering, 3 seeds each.
 
     python data/make_parity.py               # every run, one after the other
     python data/make_parity.py --dry-run     # print the commands only
@@ -32,6 +32,8 @@ SEEDS = (0, 1, 2)
 STEPS = 60000
 MODELS = {"act-1e-3": ["--ponder-penalty", "1e-3", "--max-ponder", "20"],
           "act-1e-2": ["--ponder-penalty", "1e-2", "--max-ponder", "20"],
+          "act-1e-4": ["--ponder-penalty", "1e-4", "--max-ponder", "20"],
+          "act-3e-3": ["--ponder-penalty", "3e-3", "--max-ponder", "20"],
           "no-ponder": ["--max-ponder", "1"]}
 TRAINING = ["--task", "parity", "--parity-size", "16", "--model", "act", "--hidden-size", "64",
             "--optimizer", "adam", "--lr", "1e-3", "--batch-size", "32", "--clip", "1",

@@ -18,7 +18,7 @@ from rmc_lib.train.runs import load_trained  # noqa: E402
 from rmc_lib.views.act_views import ponder_by_count  # noqa: E402
 
 FOLDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "parity")
-MODELS = ("no-ponder", "act-1e-3", "act-1e-2")
+MODELS = ("no-ponder", "act-1e-4", "act-1e-3", "act-3e-3", "act-1e-2")
 SIZE = 4000
 
 
