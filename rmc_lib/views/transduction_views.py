@@ -125,6 +125,6 @@ def strings_right_view(tables, ax=None, title="strings answered without a wrong 
             ax.scatter(where, row, s=12, color="black", zorder=3)
         bars[0].set_edgecolor("black")                 # the training lengths' bar, outlined
     ax.set_xticks(np.arange(len(columns)), ["8-64 (trained)"] + [f"length {c}" for c in columns[1:]])
-    ax.set(ylabel="share of 200 strings", ylim=(0, 1.08), title=title)
+    ax.set(ylabel="share of 200 strings", ylim=(0, 1.25), yticks=np.linspace(0, 1, 6), title=title)   # room for the legend
     ax.legend(fontsize=8, ncol=min(len(tables), 4), loc="upper right")
     return ax
