@@ -9,9 +9,9 @@ from rmc_lib.cores.lstm import LSTM
 from rmc_lib.cores.stack_rnn import StackLSTM
 from rmc_lib.cores.symbol_readout import SymbolTagger
 from rmc_lib.nn.gradcheck import check_gradients
+from rmc_lib.nn.neural_stack import kink_margin
 from rmc_lib.tasks.transduction import Transduction
 
-from ..nn.test_neural_stack import margins
 
 
 def test_gradients_with_an_lstm(rng):
@@ -36,7 +36,7 @@ def test_gradients_with_a_stack():
         _, _, core_cache = model.core.forward(x)
         _, grads, _ = model.loss_and_grads(x, (targets, mask))
         # away from the kinks, and with the push and the pop both mattering to the loss
-        if margins([step[-1] for step in core_cache["steps"]]) > 1e-3 and \
+        if kink_margin([step[-1] for step in core_cache["steps"]]) > 1e-3 and \
                 min(np.abs(grads["core.push.W"]).max(), np.abs(grads["core.pop.W"]).max()) > 1e-3:
             break
     else:
