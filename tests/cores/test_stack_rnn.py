@@ -12,7 +12,6 @@ from rmc_lib.nn.layers import sigmoid
 from rmc_lib.nn.neural_stack import kink_margin, stack_step_forward
 
 
-
 def stack_caches(cache):
     return [step[-1] for step in cache["steps"]]
 

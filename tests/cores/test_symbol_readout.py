@@ -13,7 +13,6 @@ from rmc_lib.nn.neural_stack import kink_margin
 from rmc_lib.tasks.transduction import Transduction
 
 
-
 def test_gradients_with_an_lstm(rng):
     task = Transduction("reversal", num_symbols=4, min_length=2, max_length=3)
     x, labels = task.sample(3, rng)
