@@ -144,4 +144,3 @@ def test_read_evaluation_and_read_perfect_read_a_symbol_task(tmp_path, capsys):
     report.write_text("nothing\n")
     with pytest.raises(ValueError, match="no 'held-out accuracy' line"):
         read_perfect(report)
-
