@@ -14,8 +14,6 @@ twin is parity_figure).
 Every figure fits a ~960 px output area (at most 9.4 inches at 100 dpi).
 """
 
-import html
-
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
@@ -25,7 +23,7 @@ from ..cores.act import ACT, ACTClassifier
 from ..nn.attention import softmax
 from ..nn.checks import check_array
 from .common import check_index, panel_axes
-from .figure_view import FigureView
+from .figure_view import FigureExplorer, cleared
 
 WIDE = 9.4
 STEP_COLOUR, REMAINDER_COLOUR, UNUSED_COLOUR = "tab:blue", "tab:orange", "0.8"
@@ -267,7 +265,7 @@ def describe_parity(model, bits):
             f"R = {trace['R'][0, 0]:.2f}")
 
 
-class ParityExplorer(widgets.VBox):
+class ParityExplorer(FigureExplorer):
     """Set a parity vector and watch a trained ACT classifier ponder on it.
 
     A row of buttons, one per entry, each showing its value and cycling
@@ -288,11 +286,7 @@ class ParityExplorer(widgets.VBox):
         self.buttons = [widgets.Button(layout=widgets.Layout(width="44px")) for _ in range(size)]
         for i, button in enumerate(self.buttons):
             button.on_click(lambda _, i=i: self.flip(i))
-        self.view, self.summary_label, self.message_label = FigureView(), widgets.HTML(), widgets.HTML()
-        self.message = ""
-        self.figure = self.view.new_figure(figsize)
-        super().__init__([widgets.HBox(self.buttons), self.message_label, self.view.image, self.summary_label])
-        self.add_class(self.css_class)
+        super().__init__([widgets.HBox(self.buttons)], figsize)
         self._redraw()
 
     def flip(self, i):
@@ -315,13 +309,5 @@ class ParityExplorer(widgets.VBox):
     def _redraw(self):
         for button, value in zip(self.buttons, self.bits):
             button.description, button.button_style = SHOWN[float(value)], self.STYLE[float(value)]
-        self.figure.clear()
-        self.figure.set_layout_engine("constrained")
-        self.axes = parity_figure(self.model, self.bits, fig=self.figure)
-        self.view.render()
-        self.summary = describe_parity(self.model, self.bits)
-        self.summary_label.value = html.escape(self.summary, quote=False)
-
-    def _say_message(self, text):
-        self.message = text
-        self.message_label.value = html.escape(text, quote=False)
+        self.axes = parity_figure(self.model, self.bits, fig=cleared(self.figure))
+        self._show(describe_parity(self.model, self.bits))

@@ -1,5 +1,8 @@
-"""FigureView: a matplotlib Figure shown in an ipywidgets.Image, redrawn fast."""
+"""FigureView: a matplotlib Figure shown in an ipywidgets.Image, redrawn fast;
+FigureExplorer, what the widgets that redraw one whole picture share; cleared,
+a figure emptied to be drawn anew."""
 
+import html
 import io
 
 import ipywidgets as widgets
@@ -106,3 +109,42 @@ def png_bytes(rgba, level=1):
     buffer = io.BytesIO()
     Image.fromarray(rgba).save(buffer, format="PNG", compress_level=level)
     return buffer.getvalue()
+
+
+def cleared(fig):
+    """`fig` emptied and laid out anew (constrained), as a new figure would
+    be: for a widget that draws a whole new picture on the figure it shows."""
+    fig.clear()
+    fig.set_layout_engine("constrained")
+    return fig
+
+
+class FigureExplorer(widgets.VBox):
+    """A widget around one picture that is drawn anew for each input: its
+    controls, a message line (what was wrong with the last input; the picture
+    then stays as it was), the picture (a FigureView) and a summary line.
+
+    A subclass sets `css_class`, builds its controls and calls
+    `super().__init__(controls, figsize)`, draws on `self.figure`, and after
+    every drawing calls `self._show(summary)`; `self._say_message(text)` sets
+    the message line ("" clears it). Attributes: view, figure, message,
+    message_label, summary, summary_label."""
+
+    css_class = None
+
+    def __init__(self, controls, figsize):
+        self.view, self.summary_label, self.message_label = FigureView(), widgets.HTML(), widgets.HTML()
+        self.message, self.summary = "", ""
+        self.figure = self.view.new_figure(figsize)
+        super().__init__([*controls, self.message_label, self.view.image, self.summary_label])
+        if self.css_class:
+            self.add_class(self.css_class)
+
+    def _say_message(self, text):
+        self.message = text
+        self.message_label.value = html.escape(text, quote=False)
+
+    def _show(self, summary):
+        self.view.render()
+        self.summary = summary
+        self.summary_label.value = html.escape(summary, quote=False)

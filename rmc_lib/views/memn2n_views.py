@@ -10,7 +10,6 @@ the task's file, with the file's question or one typed by the reader.
 Every figure fits a ~960 px output area (at most 9.4 inches at 100 dpi).
 """
 
-import html
 from collections import namedtuple
 
 import ipywidgets as widgets
@@ -21,7 +20,7 @@ from ..nn.memory_hops import position_encoding, released_position_encoding
 from ..tasks.babi import tokenize
 from ..tasks.babi_task import BabiBatch
 from .common import check_index, index_slider
-from .figure_view import FigureView
+from .figure_view import FigureExplorer, cleared
 
 WIDE = 9.4
 #: at most this many sentences are drawn; earlier ones are left out, with a note
@@ -213,9 +212,7 @@ def update_hops_view(fig, model, task, index, part="test", question=None, max_ro
     its axes): cleared and drawn anew with the constrained layout, so that a
     longer story or another label width is laid out as a fresh figure would be."""
     fig = fig[0].figure if isinstance(fig, (list, tuple, np.ndarray)) else fig
-    fig.clear()
-    fig.set_layout_engine("constrained")
-    return hops_view(model, task, index, part, question, fig=fig, max_rows=max_rows)
+    return hops_view(model, task, index, part, question, fig=cleared(fig), max_rows=max_rows)
 
 
 def describe_answer(model, task, index, part="test", question=None):
@@ -255,7 +252,7 @@ def position_encoding_view(num_words=6, dim=20):
     return axes
 
 
-class MemN2NExplorer(widgets.VBox):
+class MemN2NExplorer(FigureExplorer):
     """Walk through a task's questions with a trained MemN2N: a slider over
     the questions of `part`, a text box to ask another question about the
     same story (applied on Enter or with the 'ask' button; a word the task
@@ -275,17 +272,13 @@ class MemN2NExplorer(widgets.VBox):
         self.text = widgets.Text(value=task.text(self.index, part)[1], description="ask",
                                  continuous_update=False, layout=widgets.Layout(width="320px"))
         self.button = widgets.Button(description="ask")
-        self.view, self.summary_label, self.message_label = FigureView(), widgets.HTML(), widgets.HTML()
-        self.question, self.message, self._quiet = None, "", False
-        self.figure = self.view.new_figure(self.figsize)
+        self.question, self._quiet = None, False
+        super().__init__([widgets.HBox([self.slider]), widgets.HBox([self.text, self.button])], self.figsize)
         self.axes = hops_view(model, task, self.index, part, fig=self.figure)
         self.slider.observe(self._on_move, names="value")
         self.text.observe(lambda change: self.ask(change["new"]), names="value")
         self.button.on_click(lambda _: self.ask(self.text.value))
-        super().__init__([widgets.HBox([self.slider]), widgets.HBox([self.text, self.button]), self.message_label,
-                          self.view.image, self.summary_label])
-        self.add_class(self.css_class)
-        self._show()
+        self._show_answer()
 
     @property
     def index(self):
@@ -305,7 +298,7 @@ class MemN2NExplorer(widgets.VBox):
             return
         self.axes, self.question = axes, question
         self._say_message("")
-        self._show()
+        self._show_answer()
 
     def _on_move(self, change):
         self._quiet = True                      # showing the file's question is no typed question
@@ -314,13 +307,7 @@ class MemN2NExplorer(widgets.VBox):
         self.question = None
         self.axes = update_hops_view(self.figure, self.model, self.task, self.index, self.part)
         self._say_message("")
-        self._show()
+        self._show_answer()
 
-    def _say_message(self, text):
-        self.message = text
-        self.message_label.value = html.escape(text, quote=False)
-
-    def _show(self):
-        self.view.render()
-        self.summary = describe_answer(self.model, self.task, self.index, self.part, self.question)
-        self.summary_label.value = html.escape(self.summary, quote=False)
+    def _show_answer(self):
+        self._show(describe_answer(self.model, self.task, self.index, self.part, self.question))

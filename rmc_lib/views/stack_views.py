@@ -14,7 +14,6 @@ Typed strings use the letters a, b, c, ... for the task's symbols 0, 1, 2,
 ignored. Every figure fits a ~960 px output area (at most 9.4 inches at 100 dpi).
 """
 
-import html
 import string
 from collections import namedtuple
 
@@ -26,7 +25,7 @@ from ..cores.stack_rnn import StackLSTM
 from ..cores.symbol_readout import SymbolTagger
 from ..nn.checks import check_array
 from .common import check_index
-from .figure_view import FigureView
+from .figure_view import FigureExplorer, cleared
 
 WIDE = 9.4
 PUSH_COLOUR, POP_COLOUR = "tab:green", "tab:red"
@@ -217,12 +216,10 @@ def _check_stack_model(model):
 def update_stack_figure(fig, model, task, text):
     """Draw another string on stack_figure's figure: cleared and laid out
     anew, as a fresh figure would be."""
-    fig.clear()
-    fig.set_layout_engine("constrained")
-    return stack_figure(model, task, text, fig=fig)
+    return stack_figure(model, task, text, fig=cleared(fig))
 
 
-class StackExplorer(widgets.VBox):
+class StackExplorer(FigureExplorer):
     """Type a string; a trained stack (or queue) LSTM transforms it.
 
     model: a SymbolTagger around a StackLSTM, task: its Transduction. A Text
@@ -244,16 +241,11 @@ class StackExplorer(widgets.VBox):
                                 placeholder=f"symbols {_letters_named(alphabet(task))}",
                                 layout=widgets.Layout(width="420px"))
         self.button = widgets.Button(description="run")
-        self.view, self.summary_label, self.message_label = FigureView(), widgets.HTML(), widgets.HTML()
-        self.message = ""
-        self.figure = self.view.new_figure(figsize)
+        super().__init__([widgets.HBox([self.box, self.button])], figsize)
         self.axes = stack_figure(model, task, text, fig=self.figure)
         self.box.observe(lambda change: self.run(change["new"]), names="value")
         self.button.on_click(lambda _: self.run(self.box.value))
-        super().__init__([widgets.HBox([self.box, self.button]), self.message_label, self.view.image,
-                          self.summary_label])
-        self.add_class(self.css_class)
-        self._show()
+        self._show(describe_text(task, self.typed))
 
     def run(self, text):
         """Run the model on `text` and draw it; a bad string is reported, never raised."""
@@ -265,13 +257,4 @@ class StackExplorer(widgets.VBox):
         self.axes = update_stack_figure(self.figure, self.model, self.task, text)
         self.text, self.typed = text, typed
         self._say_message("")
-        self._show()
-
-    def _say_message(self, text):
-        self.message = text
-        self.message_label.value = html.escape(text, quote=False)
-
-    def _show(self):
-        self.view.render()
-        self.summary = describe_text(self.task, self.typed)
-        self.summary_label.value = html.escape(self.summary, quote=False)
+        self._show(describe_text(self.task, typed))

@@ -33,3 +33,25 @@ def test_a_view_shows_its_figure_pixel_for_pixel(rng):
     second = png_pixels(view.render())
     assert (second != first).any()
     np.testing.assert_array_equal(second, np.asarray(fig.canvas.buffer_rgba()))
+
+
+def test_a_figure_explorer_lays_out_its_lines_and_escapes_them():
+    import ipywidgets as widgets
+
+    from rmc_lib.views.figure_view import FigureExplorer, cleared
+
+    class Explorer(FigureExplorer):
+        css_class = "rmc-test-explorer"
+
+    control = widgets.Button()
+    explorer = Explorer([control], (2, 1))
+    assert explorer.children == (control, explorer.message_label, explorer.view.image, explorer.summary_label)
+    assert "rmc-test-explorer" in explorer._dom_classes
+    explorer.figure.subplots().plot([0, 1])
+    explorer._say_message("cannot use 'a<b'")
+    explorer._show("3 < 4")
+    assert explorer.message == "cannot use 'a<b'" and explorer.message_label.value == "cannot use 'a&lt;b'"
+    assert explorer.summary == "3 < 4" and explorer.summary_label.value == "3 &lt; 4"
+    assert explorer.view.image.value[:4] == b"\x89PNG"
+    assert cleared(explorer.figure) is explorer.figure and not explorer.figure.axes
+    assert explorer.figure.get_layout_engine().__class__.__name__ == "ConstrainedLayoutEngine"
