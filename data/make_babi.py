@@ -45,9 +45,8 @@ resumed. Tables: `python data/summarize_babi.py`.
 
 import argparse
 import os
-import sys
 
-from make_ntm_copy import train_and_evaluate
+from make_ntm_copy import run_all
 
 OUT = os.path.join("data", "babi")       # relative to the project folder, where the runs start
 SEEDS = (0, 1, 2)
@@ -116,16 +115,7 @@ def main():
     parser.add_argument("--dry-run", action="store_true", help="print the commands, run nothing")
     args = parser.parse_args()
     todo = runs(args.model or list(MODELS) + list(LONG))
-    if args.dry_run:
-        for model, task, seed in todo:
-            _, train, evaluate = commands(model, task, seed)
-            print(" ".join(train))
-            print(" ".join(evaluate))
-        return
-    failures = [message for run in todo
-                if (message := train_and_evaluate(*commands(*run), steps_of(run[0]), None, keep_last=True))]
-    if failures:
-        sys.exit("\n".join(failures))
+    run_all([(*commands(*run), steps_of(run[0])) for run in todo], args.dry_run, keep_last=True)
 
 
 if __name__ == "__main__":

@@ -106,6 +106,21 @@ def train_and_evaluate(out, train, evaluate, steps, minutes, keep_last=False):
     return None
 
 
+
+def run_all(runs, dry_run=False, keep_last=False):
+    """Each run (folder, train command, evaluate command, steps) trained and
+    evaluated in turn by train_and_evaluate, or with dry_run only printed;
+    exits with the failed commands' messages, if any."""
+    if dry_run:
+        for _, train, evaluate, _ in runs:
+            print(" ".join(train))
+            print(" ".join(evaluate))
+        return
+    failures = [message for out, train, evaluate, steps in runs
+                if (message := train_and_evaluate(out, train, evaluate, steps, None, keep_last=keep_last))]
+    if failures:
+        sys.exit("\n".join(failures))
+
 def run(seed):
     return train_and_evaluate(*commands(seed), STEPS, MINUTES)
 

@@ -23,9 +23,8 @@ finalized. The table and the ponder steps per number of nonzero entries:
 
 import argparse
 import os
-import sys
 
-from make_ntm_copy import train_and_evaluate
+from make_ntm_copy import run_all
 
 OUT = os.path.join("data", "parity")           # relative to the project folder, where the runs start
 SEEDS = (0, 1, 2)
@@ -54,17 +53,7 @@ def main():
     parser.add_argument("--model", choices=MODELS, action="append", help="only this model's runs (default: all)")
     parser.add_argument("--dry-run", action="store_true", help="print the commands, run nothing")
     args = parser.parse_args()
-    todo = [(m, s) for m in (args.model or MODELS) for s in SEEDS]
-    if args.dry_run:
-        for run in todo:
-            _, train, evaluate = commands(*run)
-            print(" ".join(train))
-            print(" ".join(evaluate))
-        return
-    failures = [message for run in todo
-                if (message := train_and_evaluate(*commands(*run), STEPS, None, keep_last=True))]
-    if failures:
-        sys.exit("\n".join(failures))
+    run_all([(*commands(m, s), STEPS) for m in (args.model or MODELS) for s in SEEDS], args.dry_run, keep_last=True)
 
 
 if __name__ == "__main__":

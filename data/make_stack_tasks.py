@@ -24,9 +24,8 @@ unfinished one resumed; the kept checkpoint is finalized.
 
 import argparse
 import os
-import sys
 
-from make_ntm_copy import train_and_evaluate
+from make_ntm_copy import run_all
 
 OUT = os.path.join("data", "stack_tasks")      # relative to the project folder, where the runs start
 SEEDS = (0, 1, 2)
@@ -63,16 +62,7 @@ def main():
     tasks, models = args.task or TASKS, args.model or MODELS
     todo = [(t, m, s, STEPS) for t in tasks for m in models for s in SEEDS]
     todo += [(t, m, s, steps) for (t, m), steps in LONGER.items() if t in tasks and m in models for s in SEEDS]
-    if args.dry_run:
-        for run in todo:
-            _, train, evaluate = commands(*run)
-            print(" ".join(train))
-            print(" ".join(evaluate))
-        return
-    failures = [message for run in todo
-                if (message := train_and_evaluate(*commands(*run), run[-1], None, keep_last=True))]
-    if failures:
-        sys.exit("\n".join(failures))
+    run_all([(*commands(*run), run[-1]) for run in todo], args.dry_run, keep_last=True)
 
 
 if __name__ == "__main__":
